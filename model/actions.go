@@ -225,13 +225,14 @@ func Declare(d Declaration, cat Catalog) (*Incident, Event, error) {
 	if strings.TrimSpace(d.Title) == "" {
 		return nil, Event{}, fmt.Errorf("%w: the title is empty", ErrInvalid)
 	}
-	if d.Impact == "" {
-		d.Impact = ImpactOther
-	}
-	if _, err := ParseImpact(string(d.Impact)); err != nil {
+	imp, err := ParseImpact(string(d.Impact))
+	if err != nil {
 		return nil, Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if d.CustomersPct < 0 || d.CustomersPct > 100 {
+	// Keep the parsed form: "Critical" is critical (AssessSeverity compares
+	// exactly), and NaN customers fails the range check.
+	d.Impact = imp
+	if !(d.CustomersPct >= 0 && d.CustomersPct <= 100) {
 		return nil, Event{}, fmt.Errorf("%w: customers affected must be 0-100%%, not %v", ErrInvalid, d.CustomersPct)
 	}
 	for _, s := range d.Services {

@@ -60,7 +60,8 @@ type ChecklistChange struct {
 // items from other playbooks are retired; the new playbook's steps are
 // added, restoring earlier retired copies, and skipping a step whose text
 // matches an item already done (the same "Create incident ticket" in P1 and
-// P2 is not asked for twice).
+// P2 is not asked for twice). The skip applies to restoring too: a retired
+// copy whose text matches a done item stays retired.
 func SeverityChangeChecklist(current []ChecklistItem, to Playbook) ChecklistChange {
 	var ch ChecklistChange
 	byStep := map[string]ChecklistItem{}
@@ -81,7 +82,7 @@ func SeverityChangeChecklist(current []ChecklistItem, to Playbook) ChecklistChan
 	next := maxPos + 1
 	for _, it := range ChecklistFromPlaybook(to, 0) {
 		if old, ok := byStep[it.StepID]; ok {
-			if old.Retired {
+			if old.Retired && !doneText[normText(old.Text)] {
 				ch.Restore = append(ch.Restore, old.ID)
 			}
 			continue

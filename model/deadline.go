@@ -9,7 +9,8 @@ type DeadlineState string
 //
 //   - pending: its anchor has not happened (post-mortem before resolution);
 //   - ok: running, more than the warning share of its window left;
-//   - warning: running, at most WarnRatio of its window left;
+//   - warning: running, at most WarnRatio of its window left, or at most
+//     WarnAtMost (when set, > 0) left, whichever comes first;
 //   - breached: running and past due;
 //   - met: reached on or before its due time;
 //   - missed: reached after its due time;
@@ -73,7 +74,8 @@ func (inc *Incident) evaluate(m MilestoneTarget, now time.Time) Deadline {
 		d.State = StateSkipped
 	case !now.Before(d.DueAt):
 		d.State = StateBreached
-	case float64(d.DueAt.Sub(now)) <= inc.Policy.WarnRatio*float64(m.Within):
+	case float64(d.DueAt.Sub(now)) <= inc.Policy.WarnRatio*float64(m.Within),
+		inc.Policy.WarnAtMost > 0 && d.DueAt.Sub(now) <= inc.Policy.WarnAtMost:
 		d.State = StateWarning
 	default:
 		d.State = StateOK

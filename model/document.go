@@ -122,3 +122,34 @@ func (inc *Incident) Doc(now time.Time) IncidentDoc {
 	}
 	return d
 }
+
+// SummaryDoc is one incident in `warroom list --json`.
+type SummaryDoc struct {
+	Key          string       `json:"key"`
+	Title        string       `json:"title"`
+	Severity     string       `json:"severity"`
+	Phase        string       `json:"phase"`
+	Status       string       `json:"status"`
+	Commander    string       `json:"commander"`
+	DetectedAt   string       `json:"detected_at"`
+	Progress     ProgressDoc  `json:"progress"`
+	NextDeadline *DeadlineDoc `json:"next_deadline"`
+}
+
+// Summary builds the incident's list entry as of now. The incident needs
+// its Progress and Roles, not its checklist.
+func (inc *Incident) Summary(now time.Time) SummaryDoc {
+	s := SummaryDoc{
+		Key: inc.Key(), Title: inc.Title, Severity: inc.Severity.String(),
+		Phase: inc.Phase.String(), Status: string(inc.Status), Commander: inc.Commander(),
+		DetectedAt: FormatTime(inc.DetectedAt),
+		Progress:   ProgressDoc{inc.Progress.Done, inc.Progress.Total},
+	}
+	if d, ok := inc.NextDeadline(now); ok {
+		s.NextDeadline = &DeadlineDoc{
+			ID: string(d.ID), Name: d.Name, StartAt: FormatTime(d.Start),
+			DueAt: FormatTime(d.DueAt), State: string(d.State),
+		}
+	}
+	return s
+}

@@ -114,7 +114,7 @@ func (inc *Incident) Validate() error {
 	if !inc.Severity.Valid() {
 		return fmt.Errorf("%w: severity %d is not P1-P4", ErrInvalid, inc.Severity)
 	}
-	if inc.CustomersPct < 0 || inc.CustomersPct > 100 {
+	if !(inc.CustomersPct >= 0 && inc.CustomersPct <= 100) { // NaN fails too
 		return fmt.Errorf("%w: customers affected must be 0-100%%, not %v", ErrInvalid, inc.CustomersPct)
 	}
 	if inc.DetectedAt.IsZero() {

@@ -1,0 +1,138 @@
+package model_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/warroom/warroom/model"
+)
+
+// The fake clock: every test instant is an offset from t0.
+var t0 = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)
+
+// at is t0 plus d.
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+const (
+	day  = 24 * time.Hour
+	week = 7 * day
+)
+
+// seedWindows is the seed's §3.3 table, severity by severity: detection (from
+// started), acknowledgment, initial resolution, resolution (from detected),
+// post-mortem (from resolution).
+var seedWindows = map[model.Severity][5]time.Duration{
+	model.P1: {1 * time.Minute, 15 * time.Minute, 4 * time.Hour, 24 * time.Hour, 72 * time.Hour},
+	model.P2: {5 * time.Minute, 30 * time.Minute, 8 * time.Hour, 48 * time.Hour, 5 * day},
+	model.P3: {15 * time.Minute, 4 * time.Hour, 24 * time.Hour, 72 * time.Hour, week},
+	model.P4: {30 * time.Minute, 8 * time.Hour, 72 * time.Hour, week, 2 * week},
+}
+
+// testPolicy builds the SLA policy of one severity by hand from the seed.
+func testPolicy(s model.Severity) model.SeverityPolicy {
+	w := seedWindows[s]
+	return model.SeverityPolicy{
+		Severity: s,
+		Name:     s.Label(),
+		Milestones: []model.MilestoneTarget{
+			{ID: model.MilestoneDetection, Name: "Detection", Short: "DET", From: model.FromStarted, Within: w[0]},
+			{ID: model.MilestoneAcknowledge, Name: "Acknowledgment", Short: "ACK", From: model.FromDetected, Within: w[1]},
+			{ID: model.MilestoneInitialResolution, Name: "Initial Resolution", Short: "MIT", From: model.FromDetected, Within: w[2]},
+			{ID: model.MilestoneResolution, Name: "Resolution", Short: "RES", From: model.FromDetected, Within: w[3]},
+			{ID: model.MilestonePostMortem, Name: "Post-Mortem", Short: "PM", From: model.FromResolved, Within: w[4]},
+		},
+		WarnRatio: 0.25,
+	}
+}
+
+func step(id, group, text string) model.Step { return model.Step{ID: id, Group: group, Text: text} }
+
+// testCatalog is a small hand-written catalog: the seed's SLA policy and a
+// few steps of each severity's playbook.
+func testCatalog() model.Catalog {
+	pol := model.Policy{Severities: map[model.Severity]model.SeverityPolicy{}}
+	for _, s := range model.Severities {
+		pol.Severities[s] = testPolicy(s)
+	}
+	return model.Catalog{
+		Policy: pol,
+		Playbooks: map[model.Severity]model.Playbook{
+			model.P1: {Severity: model.P1, Version: "1", Scenario: "Complete service outage", Phases: []model.PlaybookPhase{
+				{Name: "Immediate Actions", From: model.FromDetected, Start: 0, End: 15 * time.Minute, HasWindow: true, Steps: []model.Step{
+					step("p1.imm.page", "Alert Stakeholders", "Page on-call engineer"),
+					step("p1.imm.ticket", "Initial Response", "Create incident ticket"),
+					step("p1.imm.warroom", "Alert Stakeholders", "Initiate war room"),
+				}},
+				{Name: "Resolution Phase", From: model.FromDetected, Start: 15 * time.Minute, End: 240 * time.Minute, HasWindow: true, Steps: []model.Step{
+					step("p1.res.fix", "Resolution", "Implement emergency fix"),
+				}},
+				{Name: "Verification", From: model.FromDetected, Steps: []model.Step{
+					step("p1.ver.conn", "", "Customer connectivity test"),
+				}},
+				{Name: "Post-Incident", From: model.FromResolved, Start: 0, End: 72 * time.Hour, HasWindow: true, Steps: []model.Step{
+					step("p1.post.rca", "", "Complete RCA within 72 hours"),
+				}},
+			}},
+			model.P2: {Severity: model.P2, Version: "1", Scenario: "Major degradation", Phases: []model.PlaybookPhase{
+				{Name: "Immediate Actions", From: model.FromDetected, Start: 0, End: 30 * time.Minute, HasWindow: true, Steps: []model.Step{
+					step("p2.imm.sms", "Alert Stakeholders", "SMS engineering lead"),
+					step("p2.imm.ticket", "Alert Stakeholders", "Create incident ticket"),
+				}},
+				{Name: "Resolution Phase", From: model.FromDetected, Start: 30 * time.Minute, End: 480 * time.Minute, HasWindow: true, Steps: []model.Step{
+					step("p2.res.deploy", "Resolution", "Deploy fix"),
+				}},
+			}},
+			model.P3: {Severity: model.P3, Version: "1", Phases: []model.PlaybookPhase{
+				{Name: "Immediate Actions", From: model.FromDetected, End: 4 * time.Hour, HasWindow: true, Steps: []model.Step{
+					step("p3.imm.email", "Alert Team", "Email team lead"),
+					step("p3.imm.ticket", "Alert Team", "Create incident ticket"),
+				}},
+			}},
+			model.P4: {Severity: model.P4, Version: "1", Phases: []model.PlaybookPhase{
+				{Name: "Immediate Actions", From: model.FromDetected, End: 8 * time.Hour, HasWindow: true, Steps: []model.Step{
+					step("p4.imm.ticket", "", "Create incident ticket"),
+				}},
+			}},
+		},
+		Services: []model.Service{
+			{ID: "registry", Name: "Registry Service", Tier: "All", DowntimeImpact: "Complete outage", PerformanceImpact: "Message throughput drop"},
+			{ID: "transport", Name: "Transport Layer", Tier: "Standard+", DowntimeImpact: "Connection loss", PerformanceImpact: "Latency increase"},
+		},
+	}
+}
+
+// declare declares an incident of severity s detected at det (started at
+// det too), with the test catalog, and numbers it like the store would.
+func declare(t *testing.T, s model.Severity, det time.Time) *model.Incident {
+	t.Helper()
+	inc, _, err := model.Declare(model.Declaration{
+		Title: "Registry down", Impact: model.ImpactCritical, CustomersPct: 80,
+		Severity: s, OverrideReason: "test", DetectedAt: det, Actor: "alice",
+	}, testCatalog())
+	require.NoError(t, err)
+	inc.Number = 1
+	return inc
+}
+
+// numberChecklist gives checklist items ids from next on, as the store would.
+func numberChecklist(items []model.ChecklistItem, next int64) int64 {
+	for i := range items {
+		items[i].ID = next
+		next++
+	}
+	return next
+}
+
+// deadline returns the incident's deadline id evaluated at now.
+func deadline(t *testing.T, inc *model.Incident, id model.MilestoneID, now time.Time) model.Deadline {
+	t.Helper()
+	for _, d := range inc.Deadlines(now) {
+		if d.ID == id {
+			return d
+		}
+	}
+	t.Fatalf("no deadline %s", id)
+	return model.Deadline{}
+}
