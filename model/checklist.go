@@ -35,10 +35,14 @@ func ChecklistFromPlaybook(pb Playbook, first int) []ChecklistItem {
 	items := make([]ChecklistItem, 0, pb.StepCount())
 	pos := first
 	for order, ph := range pb.Phases {
+		from := ph.From
+		if from == "" {
+			from = FromDetected // a phase without a window needs no anchor
+		}
 		for _, st := range ph.Steps {
 			items = append(items, ChecklistItem{
 				StepID: st.ID, Severity: pb.Severity,
-				Phase: ph.Name, PhaseOrder: order, From: ph.From,
+				Phase: ph.Name, PhaseOrder: order, From: from,
 				Start: ph.Start, End: ph.End, HasWindow: ph.HasWindow,
 				Group: st.Group, Text: st.Text, Position: pos,
 			})

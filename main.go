@@ -1,0 +1,187 @@
+// Command warroom is a full-screen terminal war-room console for running
+// incidents: a live board of incidents counting down against their SLA
+// deadlines, playbook checklists, roles and the timeline, all in one SQLite
+// file.
+//
+// Usage:
+//
+//	warroom [--db PATH] [--as NAME]                 open the console
+//	warroom declare --title TEXT [flags]            declare an incident, print its key
+//	warroom list [--json]                           list open and resolved incidents
+//	warroom show KEY [--json]                       print one incident
+//
+// main.go parses flags and subcommands and wires store, playbooks and ui;
+// the subcommands' output is in cli.go.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
+	"github.com/warroom/warroom/store"
+	"github.com/warroom/warroom/ui"
+)
+
+// Exit statuses: 1 for a failure (database, I/O), 2 for bad usage or input.
+const (
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// globals are the flags every subcommand takes.
+type globals struct {
+	db string
+	as string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.db, "db", g.db, "database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)")
+	fs.StringVar(&g.as, "as", g.as, "name your actions are recorded under (default $USER)")
+}
+
+// usageError is bad usage or bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var g globals
+	fs := flag.NewFlagSet("warroom", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitUsage
+	}
+	rest := fs.Args()
+	cmd := "console"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	var err error
+	switch cmd {
+	case "console":
+		err = runConsole(g)
+	case "declare":
+		err = runDeclare(g, rest, stdout, stderr)
+	case "list":
+		err = runList(g, rest, stdout, stderr)
+	case "show":
+		err = runShow(g, rest, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "warroom: unknown command %q\n%s", cmd, usage)
+		return exitUsage
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "warroom:", err)
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, model.ErrInvalid) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+const usage = `warroom: a terminal war-room console for running incidents
+
+usage:
+  warroom [--db PATH] [--as NAME]          open the console
+  warroom declare --title TEXT [--severity P1|P2|P3|P4|auto] [--services a,b]
+                  [--customers-pct N] [--impact critical|important|other]
+                  [--reason TEXT] [--detected-at RFC3339]
+                                           declare an incident; prints its key
+  warroom list [--json]                    open and resolved incidents, most urgent first
+  warroom show KEY [--json]                one incident: clocks, checklist, roles, timeline
+
+flags for every command:
+  --db PATH   database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)
+  --as NAME   who your actions are recorded as (default $USER)
+`
+
+// dbPath resolves the database: --db, else $WARROOM_DB, else the XDG data
+// directory, which is created (0700) if missing. An explicit path's
+// directory is never created: a typo should not scatter databases around.
+func dbPath(g globals) (string, error) {
+	if g.db != "" {
+		return g.db, nil
+	}
+	if p := os.Getenv("WARROOM_DB"); p != "" {
+		return p, nil
+	}
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no --db given and no home directory to keep the database in: %w", err)
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	dir := filepath.Join(base, "warroom")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("creating the data directory: %w", err)
+	}
+	return filepath.Join(dir, "warroom.db"), nil
+}
+
+func actor(g globals) string {
+	if g.as != "" {
+		return g.as
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// open loads the playbooks and opens the database.
+func open(g globals) (*store.Store, model.Catalog, error) {
+	cat, err := playbooks.Builtin()
+	if err != nil {
+		return nil, model.Catalog{}, fmt.Errorf("built-in playbooks: %w", err)
+	}
+	path, err := dbPath(g)
+	if err != nil {
+		return nil, cat, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, cat, err
+	}
+	return st, cat, nil
+}
+
+func runConsole(g globals) error {
+	st, cat, err := open(g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path()})
+	// Bubble Tea restores the terminal on exit, on ctrl+c and after a
+	// panic (it recovers, restores, then reports it).
+	_, err = tea.NewProgram(app, tea.WithAltScreen()).Run()
+	return err
+}

@@ -1,0 +1,502 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/warroom/warroom/model"
+)
+
+type pane int
+
+const (
+	paneChecklist pane = iota
+	paneTimeline
+)
+
+// IncidentScreen is one incident: its playbook checklist on the left; its
+// SLA clocks, roles and timeline on the right.
+type IncidentScreen struct {
+	env    *env
+	number int64
+	inc    *model.Incident
+	lines  []checkLine // section headings and items, flattened
+	cursor int         // index into lines of the selected item
+	offset int
+	focus  pane
+	tlOff  int // timeline scroll (entries from the newest)
+	lay    Layout
+}
+
+// checkLine is one line of the checklist pane: a phase heading, a group
+// heading ("Alert Stakeholders") or an item.
+type checkLine struct {
+	section *model.ChecklistSection
+	group   string
+	item    *model.ChecklistItem
+}
+
+func newIncidentScreen(e *env) IncidentScreen { return IncidentScreen{env: e} }
+
+// SetSize gives the screen its share of the terminal.
+func (s *IncidentScreen) SetSize(l Layout) {
+	s.lay = l
+	s.scrollTo(s.cursor)
+}
+
+// Open switches the screen to another incident, to be loaded.
+func (s *IncidentScreen) Open(number int64) {
+	if s.number != number {
+		*s = IncidentScreen{env: s.env, number: number, lay: s.lay}
+	}
+}
+
+// SetIncident shows freshly loaded data, keeping the selected step.
+func (s *IncidentScreen) SetIncident(inc *model.Incident) {
+	var selStep string
+	if it := s.selected(); it != nil {
+		selStep = it.StepID
+	}
+	s.inc = inc
+	s.lines = s.lines[:0]
+	secs := inc.Sections()
+	for i := range secs {
+		sec := &secs[i]
+		s.lines = append(s.lines, checkLine{section: sec})
+		group := ""
+		for j := range sec.Items {
+			if g := sec.Items[j].Group; g != "" && g != group {
+				s.lines = append(s.lines, checkLine{group: g})
+			}
+			group = sec.Items[j].Group
+			s.lines = append(s.lines, checkLine{item: &sec.Items[j]})
+		}
+	}
+	s.cursor = -1
+	for i, l := range s.lines {
+		if l.item != nil && (l.item.StepID == selStep || (selStep == "" && s.cursor < 0)) {
+			s.cursor = i
+			if selStep != "" {
+				break
+			}
+		}
+	}
+	if s.cursor < 0 {
+		s.cursor = s.nextItem(0, 1)
+	}
+	s.scrollTo(s.cursor)
+}
+
+func (s *IncidentScreen) selected() *model.ChecklistItem {
+	if s.cursor < 0 || s.cursor >= len(s.lines) {
+		return nil
+	}
+	return s.lines[s.cursor].item
+}
+
+func (s *IncidentScreen) nextItem(from, dir int) int {
+	for i := from; i >= 0 && i < len(s.lines); i += dir {
+		if s.lines[i].item != nil {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *IncidentScreen) listHeight() int { return max(0, s.lay.BodyHeight-3) }
+
+func (s *IncidentScreen) move(delta int) {
+	if s.focus == paneTimeline {
+		if s.inc != nil {
+			s.tlOff = min(max(s.tlOff-delta, 0), max(0, len(s.inc.Timeline)-1))
+		}
+		return
+	}
+	if len(s.lines) == 0 {
+		return
+	}
+	dir := 1
+	if delta < 0 {
+		dir = -1
+	}
+	target := min(max(s.cursor+delta, 0), len(s.lines)-1)
+	i := s.nextItem(target, dir)
+	if i < 0 {
+		i = s.nextItem(target, -dir)
+	}
+	if i >= 0 {
+		s.cursor = i
+		s.scrollTo(i)
+	}
+}
+
+func (s *IncidentScreen) scrollTo(i int) {
+	h := s.listHeight()
+	if h <= 0 || i < 0 {
+		return
+	}
+	// keep the headings above the first item of a section in view
+	for j := i - 1; j >= 0 && s.lines[j].item == nil; j-- {
+		if j < s.offset {
+			s.offset = j
+		}
+	}
+	if i < s.offset {
+		s.offset = i
+	}
+	if i >= s.offset+h {
+		s.offset = i - h + 1
+	}
+	s.offset = max(0, min(s.offset, len(s.lines)-h))
+}
+
+// HandleKey handles a key on the incident screen.
+func (s *IncidentScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
+	k := s.env.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Quit):
+		return func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, k.Up):
+		s.move(-1)
+	case key.Matches(msg, k.Down):
+		s.move(1)
+	case key.Matches(msg, k.PageUp):
+		s.move(-max(1, s.listHeight()-1))
+	case key.Matches(msg, k.PageDown):
+		s.move(max(1, s.listHeight()-1))
+	case key.Matches(msg, k.Top):
+		s.move(-len(s.lines))
+	case key.Matches(msg, k.Bottom):
+		s.move(len(s.lines))
+	case key.Matches(msg, k.NextPane):
+		s.focus = 1 - s.focus
+	}
+	if s.inc == nil {
+		return nil
+	}
+	return s.action(msg)
+}
+
+// action handles the keys that change the incident.
+func (s *IncidentScreen) action(msg tea.KeyMsg) tea.Cmd {
+	k, e, inc := s.env.keys, s.env, s.inc
+	st, actor, n := e.cfg.Store, e.cfg.Actor, inc.Number
+	switch {
+	case key.Matches(msg, k.Tick):
+		it := s.selected()
+		if it == nil {
+			return nil
+		}
+		what := "ticked: " + it.Text
+		if it.Done {
+			what = "unticked: " + it.Text
+		}
+		return setStep(st, n, it.ID, !it.Done, actor, e.now, what)
+	case key.Matches(msg, k.Acknowledge):
+		now := e.now
+		return apply(st, n, "acknowledged", func(inc *model.Incident) (model.Event, error) {
+			return inc.Acknowledge(now, actor)
+		})
+	case key.Matches(msg, k.Mitigate):
+		now := e.now
+		return apply(st, n, "mitigated (initial resolution)", func(inc *model.Incident) (model.Event, error) {
+			return inc.Mitigate(now, actor)
+		})
+	case key.Matches(msg, k.Advance):
+		now := e.now
+		next, ok := inc.Phase.Next()
+		if !ok {
+			return flash(fmt.Sprintf("%s is in the last phase; press C to close it", inc.Key()), true)
+		}
+		return apply(st, n, "phase is now "+next.String(), func(inc *model.Incident) (model.Event, error) {
+			return inc.AdvancePhase(now, actor)
+		})
+	case key.Matches(msg, k.Note):
+		return openPrompt(notePrompt(e, n))
+	case key.Matches(msg, k.Severity):
+		return openPrompt(severityPrompt(e, inc))
+	case key.Matches(msg, k.Role):
+		return openPrompt(rolePrompt(e, inc, s.env.cfg.Actor))
+	case key.Matches(msg, k.Resolve):
+		if inc.Status != model.StatusOpen {
+			return flash(fmt.Sprintf("%s is already %s", inc.Key(), inc.Status), true)
+		}
+		return openPrompt(resolvePrompt(e, inc))
+	case key.Matches(msg, k.CloseInc):
+		if inc.Status != model.StatusResolved {
+			return flash(fmt.Sprintf("%s is %s: only a resolved incident can be closed", inc.Key(), inc.Status), true)
+		}
+		return openPrompt(closePrompt(e, inc))
+	case key.Matches(msg, k.Reopen):
+		if inc.Status == model.StatusOpen {
+			return flash(inc.Key()+" is open", true)
+		}
+		return openPrompt(reopenPrompt(e, inc))
+	}
+	return nil
+}
+
+func openPrompt(p *Prompt) tea.Cmd {
+	if p == nil {
+		return nil
+	}
+	return func() tea.Msg { return openPromptMsg{p: p} }
+}
+
+func flash(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return flashMsg{text: text, err: isErr} }
+}
+
+// View renders the incident screen.
+func (s *IncidentScreen) View() string {
+	st := s.env.styles
+	if s.inc == nil {
+		return st.Muted.Render("loading " + model.FormatKey(s.number) + "…")
+	}
+	inc, now := s.inc, s.env.now
+	w := s.lay.Width
+
+	// Two heading lines: who and what; where it stands.
+	badge := " " + inc.Severity.String() + " " + inc.Severity.Label() + " "
+	top := st.Bold.Render(inc.Key()) + " " + st.Badge[inc.Severity].Render(badge) + " " +
+		st.Title.Render(Fit(inc.Title, max(0, w-len(inc.Key())-len(badge)-2)))
+	ic := inc.Commander()
+	if ic == "" {
+		ic = "unassigned"
+	}
+	meta := fmt.Sprintf("%s · %s · IC %s · detected %s (%s ago) · %s",
+		inc.Phase, inc.Status, Sanitize(ic), Clock(now, inc.DetectedAt, s.env.loc), Ago(now, inc.DetectedAt), s.servicesText())
+	var b strings.Builder
+	b.WriteString(top)
+	b.WriteByte('\n')
+	b.WriteString(st.Muted.Render(Fit(meta, w)))
+	b.WriteByte('\n')
+
+	left := s.checklistView(s.lay.LeftWidth, s.lay.BodyHeight-2)
+	right := s.sideView(s.lay.RightWidth-1, s.lay.BodyHeight-2)
+	b.WriteString(sideBySide(left, right, s.lay.LeftWidth, s.lay.BodyHeight-2, st.Muted.Render("│ ")))
+	return b.String()
+}
+
+func (s *IncidentScreen) servicesText() string {
+	if len(s.inc.Services) == 0 {
+		return "no services named"
+	}
+	names := make([]string, 0, len(s.inc.Services))
+	for _, id := range s.inc.Services {
+		if svc, ok := s.env.cfg.Catalog.Service(id); ok {
+			names = append(names, svc.Name)
+		} else {
+			names = append(names, id)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func (s *IncidentScreen) checklistView(w, h int) string {
+	st := s.env.styles
+	var b strings.Builder
+	title := fmt.Sprintf("CHECKLIST %s", s.inc.Progress)
+	if s.focus == paneChecklist {
+		b.WriteString(st.PaneTitle.Render(title))
+	} else {
+		b.WriteString(st.Muted.Render(title))
+	}
+	b.WriteByte('\n')
+	lh := h - 1
+	end := min(len(s.lines), s.offset+lh)
+	for i := s.offset; i < end; i++ {
+		l := s.lines[i]
+		switch {
+		case l.section != nil:
+			b.WriteString(s.sectionLine(l.section, w))
+		case l.item == nil:
+			b.WriteString(" " + st.Bold.Render(Fit(l.group, w-1)))
+		default:
+			b.WriteString(s.itemLine(l.item, w, i == s.cursor && s.focus == paneChecklist))
+		}
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// sectionLine: "Immediate Actions 0–15m · due 14:17 in 03:12".
+func (s *IncidentScreen) sectionLine(sec *model.ChecklistSection, w int) string {
+	st, now := s.env.styles, s.env.now
+	name := sec.Phase
+	if sec.Severity != s.inc.Severity {
+		name = fmt.Sprintf("%s (done under %s)", sec.Phase, sec.Severity)
+	}
+	head := st.Section.Render(Fit(name, w))
+	if !sec.HasWindow {
+		return head
+	}
+	var win string
+	if sec.From == model.FromResolved {
+		win = fmt.Sprintf(" within %s of resolution", Span(sec.End))
+	} else {
+		win = fmt.Sprintf(" %s–%s", Span(sec.Start), Span(sec.End))
+	}
+	avail := max(0, w-ansi.StringWidth(Fit(name, w)))
+	due := sec.DueAt(s.inc)
+	if due.IsZero() {
+		return head + st.Muted.Render(Fit(win, avail))
+	}
+	done := true
+	for _, it := range sec.Items {
+		done = done && it.Done
+	}
+	state := model.StateOK
+	left := due.Sub(now)
+	switch {
+	case done:
+		state = model.StateMet
+	case left <= 0:
+		state = model.StateBreached
+	case float64(left) <= s.inc.Policy.WarnRatio*float64(sec.End-sec.Start):
+		state = model.StateWarning
+	}
+	clock := fmt.Sprintf(" · due %s ", Clock(now, due, s.env.loc))
+	cd := Countdown(left)
+	if done {
+		cd = "done"
+	} else if left > 0 {
+		cd = "in " + cd
+	}
+	winClock := Fit(win+clock, avail)
+	return head + st.Muted.Render(winClock) + st.State[state].Render(Fit(cd, avail-ansi.StringWidth(winClock)))
+}
+
+// itemLine: "[x] Page on-call engineer        alice 14:05".
+func (s *IncidentScreen) itemLine(it *model.ChecklistItem, w int, selected bool) string {
+	st := s.env.styles
+	box := "[ ] "
+	if it.Done {
+		box = "[x] "
+	}
+	var who string
+	if it.Done {
+		who = " " + Clock(s.env.now, it.DoneAt, s.env.loc) + " " + Fit(it.DoneBy, max(4, min(12, w/6)))
+	}
+	text := it.Text
+	cur := "  "
+	if selected {
+		cur = st.Cursor.Render("▶ ")
+	}
+	// the text column is capped so who ticked it stays near the step
+	textW := min(max(0, w-2-4-ansi.StringWidth(who)), 64)
+	line := box + Pad(text, textW)
+	if it.Done {
+		return cur + st.Done.Render(line) + st.Muted.Render(who)
+	}
+	if selected {
+		return cur + st.Bold.Render(line)
+	}
+	return cur + line
+}
+
+// sideView: the SLA clocks, the roles and the newest timeline entries.
+func (s *IncidentScreen) sideView(w, h int) string {
+	st, now, inc := s.env.styles, s.env.now, s.inc
+	var lines []string
+	lines = append(lines, st.PaneTitle.Render("SLA"))
+	for _, d := range inc.Deadlines(now) {
+		lines = append(lines, s.deadlineLine(d, w))
+	}
+	lines = append(lines, "", st.PaneTitle.Render("ROLES"))
+	for _, r := range model.Roles {
+		who := inc.Roles[r]
+		if who == "" {
+			lines = append(lines, Pad(string(r), 21)+" "+st.Muted.Render("—"))
+		} else {
+			lines = append(lines, Pad(string(r), 21)+" "+Fit(who, max(0, w-22)))
+		}
+	}
+	title := "TIMELINE (newest first)"
+	if s.focus == paneTimeline {
+		lines = append(lines, "", st.PaneTitle.Render(title))
+	} else {
+		lines = append(lines, "", st.Muted.Render(title))
+	}
+	room := h - len(lines)
+	for i := len(inc.Timeline) - 1 - s.tlOff; i >= 0 && room > 0; i-- {
+		e := inc.Timeline[i]
+		who := Clock(now, e.At, s.env.loc) + " " + Fit(e.Actor, 10) + " "
+		lines = append(lines, st.Muted.Render(who)+Fit(e.Text, max(0, w-ansi.StringWidth(who))))
+		room--
+	}
+	return strings.Join(lines, "\n")
+}
+
+// deadlineLine: "ACK Acknowledgment     13:53 in 03:12"; a breach counts
+// up, "13:53 +07:00 BREACHED". The name is dropped on a narrow pane.
+func (s *IncidentScreen) deadlineLine(d model.Deadline, w int) string {
+	st, now := s.env.styles, s.env.now
+	name := Pad(d.Short, 4)
+	if w >= 48 {
+		name += Pad(d.Name, 19)
+	}
+	due := Clock(now, d.DueAt, s.env.loc)
+	var status string
+	switch d.State {
+	case model.StatePending:
+		status = "not started"
+	case model.StateMet:
+		status = "met " + Clock(now, d.DoneAt, s.env.loc) + " (due " + due + ")"
+	case model.StateMissed:
+		status = "missed: " + Clock(now, d.DoneAt, s.env.loc) + " (due " + due + ")"
+	case model.StateSkipped:
+		status = "skipped"
+	case model.StateBreached:
+		status = due + " " + Countdown(d.Remaining(now)) + " BREACHED"
+	default:
+		status = due + " in " + Countdown(d.Remaining(now))
+	}
+	return name + st.State[d.State].Render(Fit(status, max(0, w-ansi.StringWidth(name))))
+}
+
+// ShortHelp is the footer's key list.
+func (s *IncidentScreen) ShortHelp() []key.Binding {
+	k := s.env.keys
+	return []key.Binding{k.Tick, k.Acknowledge, k.Advance, k.Note, k.Role, k.Severity, k.Resolve, k.Back, k.Help}
+}
+
+// FullHelp is the '?' overlay's key list.
+func (s *IncidentScreen) FullHelp() [][]key.Binding {
+	k := s.env.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
+		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity},
+		{k.Role, k.Note, k.Resolve, k.CloseInc, k.Reopen},
+		{k.Back, k.Help, k.ForceQ},
+	}
+}
+
+// sideBySide joins two blocks into h lines: left padded to lw cells, a
+// separator, then right.
+func sideBySide(left, right string, lw, h int, sep string) string {
+	ll := strings.Split(left, "\n")
+	rl := strings.Split(right, "\n")
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		var l, r string
+		if i < len(ll) {
+			l = ll[i]
+		}
+		if i < len(rl) {
+			r = rl[i]
+		}
+		b.WriteString(padStyled(l, lw))
+		b.WriteString(sep)
+		b.WriteString(r)
+		if i < h-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
