@@ -221,6 +221,17 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Actions are stamped with the instant of the key press, not the
 		// last clock tick.
 		a.env.now = a.env.cfg.Now()
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// Fast typing (or tmux send-keys) can deliver several runes
+			// as one message whose String() is a word such as "down" or
+			// "end", which key bindings would take for that key: the
+			// runes are handled one by one, as if typed.
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return a, tea.Batch(cmds...)
+		}
 		return a, a.handleKey(msg)
 	}
 

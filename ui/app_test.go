@@ -378,3 +378,17 @@ func TestTooSmall(t *testing.T) {
 	h.key("n") // keys still work, nothing panics
 	_ = h.view()
 }
+
+// TestRuneBurstIsTyped: several runes in one message (fast typing, tmux
+// send-keys) are text, even when they spell a key name such as "down",
+// "end" or "esc".
+func TestRuneBurstIsTyped(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.key("n")
+	for _, word := range []string{"Registry", " ", "nodes", " ", "down", " ", "end", " ", "esc", "q"} {
+		_, cmd := h.app.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(word)})
+		h.run(cmd)
+	}
+	require.NotNil(t, h.app.form, "a typed word never cancels the form")
+	assert.Equal(t, "Registry nodes down end escq", h.app.form.title.Value())
+}

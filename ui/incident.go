@@ -427,7 +427,7 @@ func (s *IncidentScreen) sideView(w, h int) string {
 	for i := len(inc.Timeline) - 1 - s.tlOff; i >= 0 && room > 0; i-- {
 		e := inc.Timeline[i]
 		who := Clock(now, e.At, s.env.loc) + " " + Fit(e.Actor, 10) + " "
-		lines = append(lines, st.Muted.Render(who)+Fit(e.Text, max(0, w-ansi.StringWidth(who))))
+		lines = append(lines, st.Muted.Render(who)+Fit(eventText(e), max(0, w-ansi.StringWidth(who))))
 		room--
 	}
 	return strings.Join(lines, "\n")
@@ -438,7 +438,7 @@ func (s *IncidentScreen) sideView(w, h int) string {
 func (s *IncidentScreen) deadlineLine(d model.Deadline, w int) string {
 	st, now := s.env.styles, s.env.now
 	name := Pad(d.Short, 4)
-	if w >= 48 {
+	if w >= 44 {
 		name += Pad(d.Name, 19)
 	}
 	due := Clock(now, d.DueAt, s.env.loc)
@@ -499,4 +499,15 @@ func sideBySide(left, right string, lw, h int, sep string) string {
 		}
 	}
 	return b.String()
+}
+
+// eventText is how a timeline entry reads: ticks look like the checklist.
+func eventText(e model.Event) string {
+	switch e.Kind {
+	case model.EventTick:
+		return "[x] " + e.Text
+	case model.EventUntick:
+		return "[ ] " + e.Text + " (unticked)"
+	}
+	return e.Text
 }
