@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/warroom/warroom/model"
+)
+
+// The fake clock: every test instant is an offset from t0.
+var t0 = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)
+
+// at is t0 plus d.
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+// testPolicy is a severity's SLA policy, with the seed's §3.3 windows.
+func testPolicy(s model.Severity) model.SeverityPolicy {
+	w := map[model.Severity][5]time.Duration{
+		model.P1: {time.Minute, 15 * time.Minute, 4 * time.Hour, 24 * time.Hour, 72 * time.Hour},
+		model.P2: {5 * time.Minute, 30 * time.Minute, 8 * time.Hour, 48 * time.Hour, 120 * time.Hour},
+		model.P3: {15 * time.Minute, 4 * time.Hour, 24 * time.Hour, 72 * time.Hour, 168 * time.Hour},
+		model.P4: {30 * time.Minute, 8 * time.Hour, 72 * time.Hour, 168 * time.Hour, 336 * time.Hour},
+	}[s]
+	return model.SeverityPolicy{
+		Severity: s,
+		Name:     s.Label(),
+		Milestones: []model.MilestoneTarget{
+			{ID: model.MilestoneDetection, Name: "Detection", Short: "DET", From: model.FromStarted, Within: w[0]},
+			{ID: model.MilestoneAcknowledge, Name: "Acknowledgment", Short: "ACK", From: model.FromDetected, Within: w[1]},
+			{ID: model.MilestoneInitialResolution, Name: "Initial Resolution", Short: "MIT", From: model.FromDetected, Within: w[2]},
+			{ID: model.MilestoneResolution, Name: "Resolution", Short: "RES", From: model.FromDetected, Within: w[3]},
+			{ID: model.MilestonePostMortem, Name: "Post-Mortem", Short: "PM", From: model.FromResolved, Within: w[4]},
+		},
+		WarnRatio:  0.25,
+		WarnAtMost: 30 * time.Minute,
+	}
+}
+
+func step(id, group, text string) model.Step { return model.Step{ID: id, Group: group, Text: text} }
+
+func phase(name string, from model.Anchor, start, end time.Duration, steps ...model.Step) model.PlaybookPhase {
+	return model.PlaybookPhase{Name: name, From: from, Start: start, End: end, HasWindow: end > 0, Steps: steps}
+}
+
+// testCatalog is a small hand-made catalog. P1 and P3 share the text
+// "Create incident ticket" (under different step ids), so a severity change
+// between them exercises the "done already, not asked twice" rule.
+func testCatalog() model.Catalog {
+	pol := model.Policy{Severities: map[model.Severity]model.SeverityPolicy{}}
+	for _, s := range model.Severities {
+		pol.Severities[s] = testPolicy(s)
+	}
+	return model.Catalog{
+		Policy: pol,
+		Playbooks: map[model.Severity]model.Playbook{
+			model.P1: {Severity: model.P1, Version: "1", Scenario: "Complete outage", Phases: []model.PlaybookPhase{
+				phase("Immediate Actions", model.FromDetected, 0, 15*time.Minute,
+					step("p1.imm.page", "Alert Stakeholders", "Page on-call engineer"),
+					step("p1.imm.ticket", "Initial Response", "Create incident ticket"),
+					step("p1.imm.warroom", "Alert Stakeholders", "Initiate war room")),
+				phase("Resolution Phase", model.FromDetected, 15*time.Minute, 240*time.Minute,
+					step("p1.res.fix", "", "Implement emergency fix")),
+				phase("Verification", model.FromDetected, 0, 0,
+					step("p1.ver.conn", "", "Customer connectivity test")),
+			}},
+			model.P2: {Severity: model.P2, Version: "1", Phases: []model.PlaybookPhase{
+				phase("Immediate Actions", model.FromDetected, 0, 30*time.Minute,
+					step("p2.imm.sms", "", "SMS engineering lead")),
+			}},
+			model.P3: {Severity: model.P3, Version: "1", Phases: []model.PlaybookPhase{
+				phase("Standard Response", model.FromDetected, 0, 4*time.Hour,
+					step("p3.std.ticket", "", "Create  incident ticket"),
+					step("p3.std.assess", "", "Assess impact"),
+					step("p3.std.notify", "", "Notify team channel")),
+				phase("Post-Incident", model.FromResolved, 0, 168*time.Hour,
+					step("p3.post.review", "", "Schedule review")),
+			}},
+			model.P4: {Severity: model.P4, Version: "1", Phases: []model.PlaybookPhase{
+				phase("Routine", model.FromDetected, 0, 8*time.Hour,
+					step("p4.routine.log", "", "Log the issue")),
+			}},
+		},
+		Services: []model.Service{
+			{ID: "registry", Name: "Registry Service", Tier: "All"},
+			{ID: "transport", Name: "Transport Layer", Tier: "All"},
+			{ID: "sessions", Name: "Session Manager", Tier: "Standard+"},
+		},
+	}
+}
+
+// openTest opens a new database in a test directory; it is closed when the
+// test ends.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "warroom.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return s
+}
+
+// declaration is a P3 declaration (business-important, 30% of customers)
+// at t0.
+func declaration(title string) model.Declaration {
+	return model.Declaration{
+		Title: title, Impact: model.ImpactImportant, CustomersPct: 30,
+		Services: []string{"transport", "Registry Service"}, DetectedAt: t0,
+		StartedAt: at(-5 * time.Minute), Actor: "alice",
+	}
+}
+
+// declare declares an incident from d and stores it.
+func declare(t testing.TB, s *Store, d model.Declaration) *model.Incident {
+	t.Helper()
+	inc, ev, err := model.Declare(d, testCatalog())
+	require.NoError(t, err)
+	stored, err := s.Declare(context.Background(), inc, ev)
+	require.NoError(t, err)
+	return stored
+}
+
+// header is inc without what the board does not load.
+func header(inc *model.Incident) model.Incident {
+	h := *inc
+	h.Checklist, h.Timeline, h.Progress = nil, nil, model.Progress{}
+	return h
+}
+
+// withoutIDs is items with their IDs zeroed, to compare with items not yet
+// stored.
+func withoutIDs(items []model.ChecklistItem) []model.ChecklistItem {
+	out := make([]model.ChecklistItem, len(items))
+	for i, it := range items {
+		it.ID = 0
+		out[i] = it
+	}
+	return out
+}
+
+// item finds the checklist item of a step.
+func item(t testing.TB, inc *model.Incident, stepID string) model.ChecklistItem {
+	t.Helper()
+	for _, it := range inc.Checklist {
+		if it.StepID == stepID {
+			return it
+		}
+	}
+	t.Fatalf("%s has no item %s", inc.Key(), stepID)
+	return model.ChecklistItem{}
+}
+
+// last is the last event of the timeline.
+func last(t testing.TB, inc *model.Incident) model.Event {
+	t.Helper()
+	require.NotEmpty(t, inc.Timeline)
+	return inc.Timeline[len(inc.Timeline)-1]
+}

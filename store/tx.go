@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/warroom/warroom/model"
+)
+
+// WithTx runs fn in a write transaction (BEGIN IMMEDIATE: it holds the
+// database's write lock from the start, so it never fails half-way on a
+// lock another writer took) and commits it if fn returns nil; otherwise, or
+// if fn panics, it rolls back. Driver errors come back as domain errors
+// where one fits: no row is model.ErrNotFound, a constraint violation
+// (duplicate, foreign key, CHECK) is model.ErrConflict; both still wrap the
+// driver's error.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.inTx(ctx, nil, fn)
+}
+
+// readOnly is a deferred read transaction: one consistent snapshot that
+// never waits for a writer.
+var readOnly = &sql.TxOptions{ReadOnly: true}
+
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return domainErr(err)
+	}
+	// A no-op once committed; after a failure fn's error is the one to report.
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return domainErr(err)
+	}
+	return domainErr(tx.Commit())
+}
+
+// domainErr maps driver errors onto the model's errors; anything else,
+// including errors that already are domain errors, is returned as is.
+func domainErr(err error) error {
+	if err == nil || errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrConflict) || errors.Is(err, model.ErrInvalid) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", model.ErrNotFound, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+		return fmt.Errorf("%w: %w", model.ErrConflict, err)
+	}
+	return err
+}
+
+// millis is the column value of an instant: unix milliseconds, NULL for
+// the zero time.
+func millis(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// instant scans a nullable unix-milliseconds column into a UTC time.Time
+// (zero for NULL).
+type instant struct{ t *time.Time }
+
+func (in instant) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*in.t = time.Time{}
+	case int64:
+		*in.t = time.UnixMilli(v).UTC()
+	default:
+		return fmt.Errorf("instant: want INTEGER milliseconds, got %T", src)
+	}
+	return nil
+}
+
+// duration scans an INTEGER milliseconds column into a time.Duration.
+type duration struct{ d *time.Duration }
+
+func (d duration) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("duration: want INTEGER milliseconds, got %T", src)
+	}
+	*d.d = time.Duration(v) * time.Millisecond
+	return nil
+}
