@@ -16,6 +16,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -179,9 +181,26 @@ func runConsole(g globals) error {
 		return err
 	}
 	defer st.Close()
-	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path()})
+	host, _ := os.Hostname()
+	session := newSession()
+	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path(),
+		Session: session, Host: host, PID: os.Getpid()})
 	// Bubble Tea restores the terminal on exit, on ctrl+c and after a
 	// panic (it recovers, restores, then reports it).
 	_, err = tea.NewProgram(app, tea.WithAltScreen()).Run()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if lerr := st.Leave(ctx, session); lerr != nil && err == nil {
+		fmt.Fprintln(os.Stderr, "warroom: leaving:", lerr)
+	}
 	return err
+}
+
+// newSession names this console for the presence table.
+func newSession() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return fmt.Sprintf("pid-%d-%d", os.Getpid(), time.Now().UnixNano())
+	}
+	return hex.EncodeToString(b)
 }

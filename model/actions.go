@@ -199,8 +199,24 @@ func (inc *Incident) Note(now time.Time, actor, text string) (Event, error) {
 }
 
 func (inc *Incident) event(now time.Time, actor string, kind EventKind, text string) Event {
-	inc.UpdatedAt = now
-	return Event{At: now, Actor: actor, Kind: kind, Text: text}
+	ev := Event{At: now, Actor: actor, Kind: kind, Text: text}
+	inc.Record(ev)
+	return ev
+}
+
+// Record updates the incident's bookkeeping for an event appended to its
+// timeline: the last change, the last progress and the last status
+// update. The store calls it for events it writes itself (ticks).
+func (inc *Incident) Record(ev Event) {
+	if ev.At.After(inc.UpdatedAt) {
+		inc.UpdatedAt = ev.At
+	}
+	if IsProgress(ev.Kind) && ev.At.After(inc.LastProgressAt) {
+		inc.LastProgressAt = ev.At
+	}
+	if ev.Kind == EventStatusUpdate && ev.At.After(inc.LastUpdateAt) {
+		inc.LastUpdateAt = ev.At
+	}
 }
 
 // Declaration is what it takes to declare an incident.
@@ -275,7 +291,7 @@ func Declare(d Declaration, cat Catalog) (*Incident, Event, error) {
 		Title: d.Title, Severity: sev, SeverityReason: reason, SeverityOverride: override,
 		Phase: PhaseDetected, Status: StatusOpen, Impact: d.Impact,
 		CustomersPct: d.CustomersPct, Services: services, CreatedBy: d.Actor,
-		StartedAt: start, DetectedAt: det, UpdatedAt: det,
+		StartedAt: start, DetectedAt: det, UpdatedAt: det, LastProgressAt: det, Tier: 1,
 		Policy: pol, Roles: map[Role]string{},
 		Checklist: ChecklistFromPlaybook(pb, 1),
 	}

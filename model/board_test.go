@@ -13,8 +13,11 @@ import (
 
 func TestSortBoard(t *testing.T) {
 	now := at(time.Hour)
+	// The SLA milestones alone: no status-update cadence (the live clocks
+	// are TestSortBoardLiveClocks').
 	mk := func(num int64, sev model.Severity, det time.Time, setup func(*model.Incident)) *model.Incident {
 		inc := declare(t, sev, det)
+		inc.Policy.StatusUpdateEvery = 0
 		inc.Number = num
 		inc.Title = model.FormatKey(num)
 		if setup != nil {
@@ -99,10 +102,12 @@ func TestSortBoardNoDeadlineLastWithinSeverity(t *testing.T) {
 	running := declare(t, model.P2, at(0))
 	running.Number = 2
 	// An open incident whose every milestone is reached or pending (its
-	// policy has only the post-mortem) runs no deadline: it goes last.
+	// policy has only the post-mortem, and no status-update cadence) runs
+	// no deadline: it goes last.
 	none := declare(t, model.P2, at(-time.Hour))
 	none.Number = 1
 	none.Policy.Milestones = none.Policy.Milestones[4:]
+	none.Policy.StatusUpdateEvery = 0
 	_, ok := none.NextDeadline(now)
 	require.False(t, ok)
 

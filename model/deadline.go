@@ -47,11 +47,11 @@ func (d Deadline) Remaining(now time.Time) time.Duration { return d.DueAt.Sub(no
 
 // Deadlines evaluates every milestone of the incident's SLA snapshot at now.
 func (inc *Incident) Deadlines(now time.Time) []Deadline {
-	out := make([]Deadline, 0, len(inc.Policy.Milestones))
+	out := make([]Deadline, 0, len(inc.Policy.Milestones)+2)
 	for _, m := range inc.Policy.Milestones {
 		out = append(out, inc.evaluate(m, now))
 	}
-	return out
+	return append(out, inc.liveDeadlines(now)...)
 }
 
 func (inc *Incident) evaluate(m MilestoneTarget, now time.Time) Deadline {
@@ -88,8 +88,7 @@ func (inc *Incident) evaluate(m MilestoneTarget, now time.Time) Deadline {
 func (inc *Incident) NextDeadline(now time.Time) (Deadline, bool) {
 	var best Deadline
 	found := false
-	for _, m := range inc.Policy.Milestones {
-		d := inc.evaluate(m, now)
+	for _, d := range inc.Deadlines(now) {
 		if !d.State.Running() {
 			continue
 		}

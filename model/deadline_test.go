@@ -67,9 +67,11 @@ func TestDeadlinesOrderAndNames(t *testing.T) {
 	for _, d := range ds {
 		ids = append(ids, d.ID)
 	}
+	// The SLA milestones in policy order, then the live clocks (the status
+	// update; the tier response only once escalated).
 	assert.Equal(t, []model.MilestoneID{
 		model.MilestoneDetection, model.MilestoneAcknowledge, model.MilestoneInitialResolution,
-		model.MilestoneResolution, model.MilestonePostMortem,
+		model.MilestoneResolution, model.MilestonePostMortem, model.DeadlineStatusUpdate,
 	}, ids)
 	assert.Equal(t, "Acknowledgment", ds[1].Name)
 	assert.Equal(t, "ACK", ds[1].Short)
@@ -228,7 +230,10 @@ func TestBreached(t *testing.T) {
 }
 
 func TestNextDeadline(t *testing.T) {
+	// The SLA milestones alone: no status-update cadence (the live clocks
+	// are TestNextDeadlineLiveClocks').
 	inc := declare(t, model.P1, at(0))
+	inc.Policy.StatusUpdateEvery = 0
 
 	d, ok := inc.NextDeadline(at(time.Minute))
 	require.True(t, ok)
@@ -273,10 +278,10 @@ func TestCustomMilestoneNeverReached(t *testing.T) {
 	// A custom policy may name a milestone the incident has no field for:
 	// it is never reached, so it runs until the incident is closed.
 	pol := testPolicy(model.P3)
-	pol.Milestones = append(pol.Milestones, model.MilestoneTarget{ID: "status_update", Name: "Status update", From: model.FromDetected, Within: 30 * time.Minute})
+	pol.Milestones = append(pol.Milestones, model.MilestoneTarget{ID: "vip_update", Name: "VIP update", From: model.FromDetected, Within: 30 * time.Minute})
 	inc := &model.Incident{Number: 1, Status: model.StatusOpen, DetectedAt: at(0), Policy: pol}
-	d := deadline(t, inc, "status_update", at(10*time.Minute))
+	d := deadline(t, inc, "vip_update", at(10*time.Minute))
 	assert.Equal(t, model.StateOK, d.State)
 	assert.True(t, d.DoneAt.IsZero())
-	assert.Equal(t, model.StateBreached, deadline(t, inc, "status_update", at(30*time.Minute)).State)
+	assert.Equal(t, model.StateBreached, deadline(t, inc, "vip_update", at(30*time.Minute)).State)
 }

@@ -56,8 +56,8 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, map[string]any{"done": 1.0, "total": 5.0}, doc["progress"])
 
 	deadlines := doc["deadlines"].([]any)
-	require.Len(t, deadlines, 5)
-	wantStates := []string{"met", "met", "ok", "ok", "pending"}
+	require.Len(t, deadlines, 6)
+	wantStates := []string{"met", "met", "ok", "ok", "pending", "ok"}
 	for i, x := range deadlines {
 		d := x.(map[string]any)
 		for _, k := range []string{"id", "name", "state"} {
@@ -72,6 +72,11 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, "2025-03-14T09:02:00.000Z", ack["done_at"])
 	pm := deadlines[4].(map[string]any)
 	assert.NotContains(t, pm, "due_at", "a pending deadline has no due time")
+	upd := deadlines[5].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"id": "status_update", "name": "Status update", "start_at": "2025-03-14T09:00:00.000Z",
+		"due_at": "2025-03-14T09:30:00.000Z", "state": "ok",
+	}, upd, "the status update is a deadline of the document too")
 
 	checklist := doc["checklist"].([]any)
 	require.Len(t, checklist, 5, "retired items are left out")

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -30,9 +31,31 @@ var seedWindows = map[model.Severity][5]time.Duration{
 	model.P4: {30 * time.Minute, 8 * time.Hour, 72 * time.Hour, week, 2 * week},
 }
 
-// testPolicy builds the SLA policy of one severity by hand from the seed.
+// seedUpdateEvery is the status-update cadence: §4.1 "Update status every
+// 30 minutes" for P1, and the cadence the built-in policy gives the others.
+var seedUpdateEvery = map[model.Severity]time.Duration{
+	model.P1: 30 * time.Minute,
+	model.P2: time.Hour,
+	model.P3: 4 * time.Hour,
+	model.P4: 24 * time.Hour,
+}
+
+// seedEscalation is the seed's §7.1 escalation matrix: the trigger and the
+// response targets of Tier 1, 2, 3 (P4 has no Tier 3: "N/A").
+var seedEscalation = map[model.Severity]model.EscalationPolicy{
+	model.P1: {Trigger: model.TriggerImmediate, Tiers: []time.Duration{15 * time.Minute, 30 * time.Minute, 60 * time.Minute}},
+	model.P2: {Trigger: model.TriggerNoProgress, After: 2 * time.Hour, Tiers: []time.Duration{30 * time.Minute, 60 * time.Minute, 120 * time.Minute}},
+	model.P3: {Trigger: model.TriggerNoResolution, After: 8 * time.Hour, Tiers: []time.Duration{4 * time.Hour, 8 * time.Hour, 24 * time.Hour}},
+	model.P4: {Trigger: model.TriggerNoResolution, After: 24 * time.Hour, Tiers: []time.Duration{8 * time.Hour, 24 * time.Hour}},
+}
+
+// testPolicy builds the SLA policy of one severity by hand from the seed:
+// its §3.3 milestones, its status-update cadence and its §7.1 escalation
+// row.
 func testPolicy(s model.Severity) model.SeverityPolicy {
 	w := seedWindows[s]
+	esc := seedEscalation[s]
+	esc.Tiers = slices.Clone(esc.Tiers) // each incident its own snapshot
 	return model.SeverityPolicy{
 		Severity: s,
 		Name:     s.Label(),
@@ -43,7 +66,9 @@ func testPolicy(s model.Severity) model.SeverityPolicy {
 			{ID: model.MilestoneResolution, Name: "Resolution", Short: "RES", From: model.FromDetected, Within: w[3]},
 			{ID: model.MilestonePostMortem, Name: "Post-Mortem", Short: "PM", From: model.FromResolved, Within: w[4]},
 		},
-		WarnRatio: 0.25,
+		WarnRatio:         0.25,
+		StatusUpdateEvery: seedUpdateEvery[s],
+		Escalation:        esc,
 	}
 }
 

@@ -51,6 +51,17 @@ type Incident struct {
 	ClosedAt       time.Time
 	UpdatedAt      time.Time
 
+	// Escalation (seed §7): the tier the incident is at (1 until it is
+	// first escalated), when it was last escalated and when that tier
+	// acknowledged it.
+	Tier        int
+	EscalatedAt time.Time
+	TierAckAt   time.Time
+	// LastProgressAt is the newest progress event (see IsProgress);
+	// LastUpdateAt the newest status update.
+	LastProgressAt time.Time
+	LastUpdateAt   time.Time
+
 	Policy SeverityPolicy // the SLA snapshot for the current severity
 
 	Progress  Progress

@@ -46,6 +46,31 @@ type SeverityPolicy struct {
 	Milestones []MilestoneTarget `json:"milestones"`   // in display order
 	WarnRatio  float64           `json:"warn_ratio"`   // warning when this share of the window is left
 	WarnAtMost time.Duration     `json:"warn_at_most"` // ...or at most this long is left, whichever comes first
+	// StatusUpdateEvery is the status-update cadence: while the incident
+	// is open an update is due this long after the last one (or after
+	// detection). Zero: no cadence.
+	StatusUpdateEvery time.Duration    `json:"status_update_every"`
+	Escalation        EscalationPolicy `json:"escalation"`
+}
+
+// TriggerKind is what makes an escalation fall due (seed §7.1, §7.2).
+type TriggerKind string
+
+// The escalation triggers of the seed's matrix.
+const (
+	TriggerImmediate    TriggerKind = "immediate"     // P1: at once
+	TriggerNoProgress   TriggerKind = "no_progress"   // P2: After without progress
+	TriggerNoResolution TriggerKind = "no_resolution" // P3, P4: After without resolution
+)
+
+// EscalationPolicy is one severity's row of the escalation matrix.
+type EscalationPolicy struct {
+	Trigger TriggerKind   `json:"trigger"`
+	After   time.Duration `json:"after"`
+	// Tiers are the response targets of Tier 1, 2, 3...: how soon a tier
+	// must take the incident once it is escalated to it. Their number is
+	// the number of tiers ("N/A" in the seed: the tier does not exist).
+	Tiers []time.Duration `json:"tiers"`
 }
 
 // Policy is the SLA policy for every severity.

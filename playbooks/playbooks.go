@@ -90,6 +90,11 @@ func (l *loader) policy() model.Policy {
 	default:
 		ratio = *doc.WarnRatio
 	}
+	var warnAtMost time.Duration // optional: left out (or empty) is 0, off
+	if doc.WarnAtMost != "" {
+		warnAtMost, _ = f.duration(loc{"warn_at_most"}, doc.WarnAtMost)
+	}
+	shared := model.SeverityPolicy{WarnRatio: ratio, WarnAtMost: warnAtMost}
 
 	pol := model.Policy{Severities: map[model.Severity]model.SeverityPolicy{}}
 	keys := map[model.Severity]string{} // the key each severity was given under
@@ -105,7 +110,7 @@ func (l *loader) policy() model.Policy {
 			continue
 		}
 		keys[sev] = key
-		pol.Severities[sev] = f.severityPolicy(at, sev, doc.Severities[key], ratio)
+		pol.Severities[sev] = f.severityPolicy(at, sev, doc.Severities[key], shared)
 	}
 	for _, sev := range model.Severities {
 		if _, ok := keys[sev]; !ok {
@@ -124,13 +129,25 @@ var milestones = []model.MilestoneID{
 	model.MilestonePostMortem,
 }
 
+// triggers are the escalation triggers a policy may use.
+var triggers = []model.TriggerKind{
+	model.TriggerImmediate,
+	model.TriggerNoProgress,
+	model.TriggerNoResolution,
+}
+
 // severityPolicy builds the policy of one severity from its document at at.
-func (f *file) severityPolicy(at loc, sev model.Severity, doc severityDoc, warnRatio float64) model.SeverityPolicy {
+// shared holds the fields that policy.yaml gives for every severity
+// (WarnRatio, WarnAtMost).
+func (f *file) severityPolicy(at loc, sev model.Severity, doc severityDoc, shared model.SeverityPolicy) model.SeverityPolicy {
 	f.required(at.at("name"), doc.Name)
+	sp := shared
+	sp.Severity, sp.Name = sev, doc.Name
+	sp.StatusUpdateEvery, _ = f.duration(at.at("status_update_every"), doc.StatusUpdateEvery)
+	sp.Escalation = f.escalation(at.at("escalation"), doc.Escalation)
 	if len(doc.Milestones) == 0 {
 		f.errorf(at.at("milestones"), "no milestones")
 	}
-	sp := model.SeverityPolicy{Severity: sev, Name: doc.Name, WarnRatio: warnRatio}
 	seen := map[model.MilestoneID]bool{}
 	for i, m := range doc.Milestones {
 		mat := at.at("milestones", i)
@@ -156,6 +173,55 @@ func (f *file) severityPolicy(at loc, sev model.Severity, doc severityDoc, warnR
 		})
 	}
 	return sp
+}
+
+// escalation builds one severity's row of the escalation matrix from its
+// document at at: a known trigger; after more than zero for no_progress and
+// no_resolution, zero or left out for immediate; at least one tier, each
+// more than zero.
+func (f *file) escalation(at loc, doc *escalationDoc) model.EscalationPolicy {
+	if doc == nil {
+		f.errorf(at, "missing")
+		return model.EscalationPolicy{}
+	}
+	esc := model.EscalationPolicy{Trigger: model.TriggerKind(doc.Trigger)}
+	tat, aat := at.at("trigger"), at.at("after")
+	switch {
+	case doc.Trigger == "":
+		f.errorf(tat, "missing")
+	case !slices.Contains(triggers, esc.Trigger):
+		f.errorf(tat, "unknown trigger %q (want immediate, no_progress or no_resolution)", doc.Trigger)
+	}
+	switch esc.Trigger {
+	case model.TriggerImmediate:
+		if doc.After != "" {
+			if after, ok := f.duration(aat, doc.After); ok && after != 0 {
+				f.errorf(aat, "must be 0 or left out for trigger immediate, not %s", doc.After)
+			}
+		}
+	case model.TriggerNoProgress, model.TriggerNoResolution:
+		after, ok := f.duration(aat, doc.After)
+		if ok && after == 0 {
+			f.errorf(aat, "must be more than zero for trigger %s", esc.Trigger)
+		}
+		esc.After = after
+	default: // no trigger, or an unknown one: only check the duration itself
+		if doc.After != "" {
+			esc.After, _ = f.duration(aat, doc.After)
+		}
+	}
+	if len(doc.Tiers) == 0 {
+		f.errorf(at.at("tiers"), "no tiers")
+	}
+	for i, s := range doc.Tiers {
+		tat := at.at("tiers", i)
+		d, ok := f.duration(tat, s)
+		if ok && d == 0 {
+			f.errorf(tat, "must be more than zero")
+		}
+		esc.Tiers = append(esc.Tiers, d)
+	}
+	return esc
 }
 
 func joinIDs(ids []model.MilestoneID) string {

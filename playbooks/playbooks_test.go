@@ -123,6 +123,97 @@ func TestBuiltinPolicyMilestones(t *testing.T) {
 	}
 }
 
+// TestBuiltinEscalation checks the seed's §7.1 escalation matrix, row by
+// row, and the §7.2 triggers (should_escalate: p2 2h, p3 8h, p4 24h).
+func TestBuiltinEscalation(t *testing.T) {
+	tiers := func(d ...time.Duration) []time.Duration { return d }
+	want := map[model.Severity]model.EscalationPolicy{
+		// | P1 | 15 min | 30 min | 60 min | Immediate activation |
+		model.P1: {Trigger: model.TriggerImmediate, After: 0, Tiers: tiers(15*minute, 30*minute, 60*minute)},
+		// | P2 | 30 min | 60 min | 120 min | 2 hours without progress |
+		model.P2: {Trigger: model.TriggerNoProgress, After: 2 * hour, Tiers: tiers(30*minute, 60*minute, 120*minute)},
+		// | P3 | 4 hours | 8 hours | 24 hours | 8 hours without resolution |
+		model.P3: {Trigger: model.TriggerNoResolution, After: 8 * hour, Tiers: tiers(4*hour, 8*hour, 24*hour)},
+		// | P4 | 8 hours | 24 hours | N/A | 24 hours without resolution |
+		model.P4: {Trigger: model.TriggerNoResolution, After: 24 * hour, Tiers: tiers(8*hour, 24*hour)},
+	}
+	cat := builtin(t)
+	for _, sev := range model.Severities {
+		assert.Equal(t, want[sev], cat.Policy.Severities[sev].Escalation, sev)
+	}
+}
+
+// TestBuiltinTier1IsAcknowledgment checks what model relies on to show Tier
+// 1's response as the acknowledgment milestone: in the seed, Tier 1's
+// response (§7.1) equals the acknowledgment target (§3.3) of every
+// severity: 15 min, 30 min, 4 hours, 8 hours.
+func TestBuiltinTier1IsAcknowledgment(t *testing.T) {
+	cat := builtin(t)
+	for sev, want := range map[model.Severity]time.Duration{model.P1: 15 * minute, model.P2: 30 * minute, model.P3: 4 * hour, model.P4: 8 * hour} {
+		sp := cat.Policy.Severities[sev]
+		ack, ok := sp.Milestone(model.MilestoneAcknowledge)
+		require.True(t, ok, sev)
+		require.NotEmpty(t, sp.Escalation.Tiers, sev)
+		assert.Equal(t, want, ack.Within, sev)
+		assert.Equal(t, want, sp.Escalation.Tiers[0], sev)
+	}
+}
+
+// TestBuiltinStatusUpdates checks the status-update cadence: P1's is the
+// seed's (§4.1 "Update status every 30 minutes"); the seed gives none for
+// P2-P4, whose cadences are the ones policy.yaml documents choosing.
+func TestBuiltinStatusUpdates(t *testing.T) {
+	want := map[model.Severity]time.Duration{
+		model.P1: 30 * minute, // seed §4.1
+		model.P2: 1 * hour,    // chosen
+		model.P3: 4 * hour,    // chosen
+		model.P4: 24 * hour,   // chosen: a daily update
+	}
+	cat := builtin(t)
+	for _, sev := range model.Severities {
+		sp := cat.Policy.Severities[sev]
+		assert.Equal(t, want[sev], sp.StatusUpdateEvery, sev)
+		assert.Zero(t, sp.WarnAtMost, "%s: warn_at_most is off in the built-in policy", sev)
+	}
+}
+
+// TestLoadPolicyOptions loads the optional and boundary forms of the
+// policy's fields.
+func TestLoadPolicyOptions(t *testing.T) {
+	load := func(t *testing.T, pairs ...string) model.Policy {
+		t.Helper()
+		fsys := builtinFS(t)
+		fsys["policy.yaml"] = &fstest.MapFile{Data: []byte(replaceAll(t, builtinFile(t, "policy.yaml"), pairs...))}
+		cat, err := Load(fsys)
+		require.NoError(t, err)
+		return cat.Policy
+	}
+	t.Run("warn_at_most applies to every severity", func(t *testing.T) {
+		pol := load(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: 5m\n")
+		for _, sev := range model.Severities {
+			assert.Equal(t, 5*minute, pol.Severities[sev].WarnAtMost, sev)
+			assert.InDelta(t, 0.25, pol.Severities[sev].WarnRatio, 1e-9, sev)
+		}
+	})
+	t.Run("warn_at_most 0 is off", func(t *testing.T) {
+		pol := load(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: 0\n")
+		for _, sev := range model.Severities {
+			assert.Zero(t, pol.Severities[sev].WarnAtMost, sev)
+		}
+	})
+	t.Run("immediate without after", func(t *testing.T) {
+		pol := load(t, "after: 0m,  ", "")
+		assert.Equal(t, model.EscalationPolicy{Trigger: model.TriggerImmediate, Tiers: []time.Duration{15 * minute, 30 * minute, 60 * minute}},
+			pol.Severities[model.P1].Escalation)
+	})
+	t.Run("no status-update cadence, more tiers", func(t *testing.T) {
+		pol := load(t, "status_update_every: 24h", "status_update_every: 0",
+			"tiers: [4h, 8h, 24h]", "tiers: [4h, 8h, 24h, 1w]")
+		assert.Zero(t, pol.Severities[model.P4].StatusUpdateEvery)
+		assert.Equal(t, []time.Duration{4 * hour, 8 * hour, 24 * hour, 7 * day}, pol.Severities[model.P3].Escalation.Tiers)
+	})
+}
+
 func TestBuiltinServices(t *testing.T) {
 	// Seed §2.3, Service Impact Mapping.
 	want := []model.Service{
@@ -294,10 +385,12 @@ func TestBuiltinReturnsACopy(t *testing.T) {
 	cat := builtin(t)
 	cat.Playbooks[model.P1].Phases[0].Steps[0].Text = "changed"
 	cat.Policy.Severities[model.P1].Milestones[0].Within = 0
+	cat.Policy.Severities[model.P1].Escalation.Tiers[0] = 0
 	cat.Services[0].Name = "changed"
 	fresh := builtin(t)
 	assert.Equal(t, "Page on-call engineer", fresh.Playbooks[model.P1].Phases[0].Steps[0].Text)
 	assert.Equal(t, minute, fresh.Policy.Severities[model.P1].Milestones[0].Within)
+	assert.Equal(t, 15*minute, fresh.Policy.Severities[model.P1].Escalation.Tiers[0])
 	assert.Equal(t, "Registry Service", fresh.Services[0].Name)
 }
 
@@ -419,7 +512,7 @@ phases:
 			name: "bad duration",
 			files: map[string]string{"policy.yaml": strings.Replace(builtinFile(t, "policy.yaml"),
 				"within: 15m}", "within: 15 minutes}", 1)},
-			want: []problem{{"policy.yaml", 14, "severities.P1.milestones[1].within", `invalid duration "15 minutes"`}},
+			want: []problem{{"policy.yaml", 45, "severities.P1.milestones[1].within", `invalid duration "15 minutes"`}},
 		},
 		{
 			name: "negative duration",
@@ -431,7 +524,7 @@ phases:
 			name: "zero deadline",
 			files: map[string]string{"policy.yaml": strings.Replace(builtinFile(t, "policy.yaml"),
 				"within: 5m}", "within: 0d}", 1)},
-			want: []problem{{"policy.yaml", 21, "severities.P2.milestones[0].within", "must be more than zero"}},
+			want: []problem{{"policy.yaml", 54, "severities.P2.milestones[0].within", "must be more than zero"}},
 		},
 		{
 			name:  "missing severity in a playbook",
@@ -440,8 +533,8 @@ phases:
 		},
 		{
 			name:  "missing severity in the policy",
-			files: map[string]string{"policy.yaml": cutLines(builtinFile(t, "policy.yaml"), "  P3:", 8)},
-			want:  []problem{{"policy.yaml", 9, "severities", "no policy for P3"}},
+			files: map[string]string{"policy.yaml": cutLines(builtinFile(t, "policy.yaml"), "  P3:", 10)},
+			want:  []problem{{"policy.yaml", 38, "severities", "no policy for P3"}},
 		},
 		{
 			name:  "playbook file missing",
@@ -505,11 +598,14 @@ warn_ratio: 1
 severities:
   P1:
     name: Critical
+    status_update_every: 30m
+    escalation: {trigger: immediate, tiers: [15m]}
     milestones:
       - {id: detection, name: Detection, short: DET, from: started, within: 1m}
       - {id: detection, name: Detection, short: DET, from: started, within: 1m}
       - {id: ack, name: Acknowledgment, short: ACK, from: declared, within: 15m}
-  p1: {name: Critical, milestones: [{id: detection, name: Detection, short: DET, from: started, within: 1m}]}
+  p1: {name: Critical, status_update_every: 0, escalation: {trigger: immediate, tiers: [15m]},
+       milestones: [{id: detection, name: Detection, short: DET, from: started, within: 1m}]}
   P2: {name: High}
   P7: {name: Made up}
 `},
@@ -518,12 +614,105 @@ severities:
 				{"policy.yaml", 2, "warn_ratio", "must be more than 0 and less than 1, not 1"},
 				{"policy.yaml", 3, "severities", "no policy for P3"},
 				{"policy.yaml", 3, "severities", "no policy for P4"},
-				{"policy.yaml", 8, "severities.P1.milestones[1].id", `milestone "detection" is listed twice`},
-				{"policy.yaml", 9, "severities.P1.milestones[2].id", `unknown milestone "ack"`},
-				{"policy.yaml", 9, "severities.P1.milestones[2].from", `unknown anchor "declared" (want started, detected or resolved)`},
-				{"policy.yaml", 10, "severities.p1", `P1 is already defined as "P1"`},
-				{"policy.yaml", 11, "severities.P2.milestones", "no milestones"},
-				{"policy.yaml", 12, "severities.P7", `unknown severity "P7"`},
+				{"policy.yaml", 10, "severities.P1.milestones[1].id", `milestone "detection" is listed twice`},
+				{"policy.yaml", 11, "severities.P1.milestones[2].id", `unknown milestone "ack"`},
+				{"policy.yaml", 11, "severities.P1.milestones[2].from", `unknown anchor "declared" (want started, detected or resolved)`},
+				{"policy.yaml", 12, "severities.p1", `P1 is already defined as "P1"`},
+				{"policy.yaml", 14, "severities.P2.status_update_every", "missing"},
+				{"policy.yaml", 14, "severities.P2.escalation", "missing"},
+				{"policy.yaml", 14, "severities.P2.milestones", "no milestones"},
+				{"policy.yaml", 15, "severities.P7", `unknown severity "P7"`},
+			},
+		},
+		{
+			name:  "unknown trigger",
+			files: map[string]string{"policy.yaml": policyWith(t, "trigger: no_progress,", "trigger: no_news,")},
+			want: []problem{{"policy.yaml", 52, "severities.P2.escalation.trigger",
+				`unknown trigger "no_news" (want immediate, no_progress or no_resolution)`}},
+		},
+		{
+			name:  "missing trigger",
+			files: map[string]string{"policy.yaml": policyWith(t, "{trigger: no_resolution, after: 8h, ", "{after: 8h, ")},
+			want:  []problem{{"policy.yaml", 62, "severities.P3.escalation.trigger", "missing"}},
+		},
+		{
+			name: "negative policy durations",
+			files: map[string]string{"policy.yaml": policyWith(t,
+				"status_update_every: 30m", "status_update_every: -30m",
+				"after: 2h", "after: -2h",
+				"tiers: [4h, 8h, 24h]", "tiers: [4h, -8h, 24h]")},
+			want: []problem{
+				{"policy.yaml", 41, "severities.P1.status_update_every", `duration "-30m" is negative`},
+				{"policy.yaml", 52, "severities.P2.escalation.after", `duration "-2h" is negative`},
+				{"policy.yaml", 62, "severities.P3.escalation.tiers[1]", `duration "-8h" is negative`},
+			},
+		},
+		{
+			name:  "negative warn_at_most",
+			files: map[string]string{"policy.yaml": policyWith(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: -1m\n")},
+			want:  []problem{{"policy.yaml", 38, "warn_at_most", `duration "-1m" is negative`}},
+		},
+		{
+			name:  "bad warn_at_most",
+			files: map[string]string{"policy.yaml": policyWith(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: soon\n")},
+			want:  []problem{{"policy.yaml", 38, "warn_at_most", `invalid duration "soon"`}},
+		},
+		{
+			name:  "after zero for no_progress",
+			files: map[string]string{"policy.yaml": policyWith(t, "after: 2h", "after: 0m")},
+			want:  []problem{{"policy.yaml", 52, "severities.P2.escalation.after", "must be more than zero for trigger no_progress"}},
+		},
+		{
+			name:  "after missing for no_resolution",
+			files: map[string]string{"policy.yaml": policyWith(t, "after: 24h, ", "")},
+			want:  []problem{{"policy.yaml", 72, "severities.P4.escalation.after", "missing"}},
+		},
+		{
+			name:  "after set for immediate",
+			files: map[string]string{"policy.yaml": policyWith(t, "after: 0m,", "after: 15m,")},
+			want:  []problem{{"policy.yaml", 42, "severities.P1.escalation.after", "must be 0 or left out for trigger immediate, not 15m"}},
+		},
+		{
+			name: "no tiers",
+			files: map[string]string{"policy.yaml": policyWith(t,
+				"tiers: [15m, 30m, 60m]", "tiers: []",
+				", tiers: [8h, 24h]}", "}")},
+			want: []problem{
+				{"policy.yaml", 42, "severities.P1.escalation.tiers", "no tiers"},
+				{"policy.yaml", 72, "severities.P4.escalation.tiers", "no tiers"},
+			},
+		},
+		{
+			name:  "zero tier",
+			files: map[string]string{"policy.yaml": policyWith(t, "tiers: [30m, 60m, 120m]", "tiers: [30m, 0m, 120m]")},
+			want:  []problem{{"policy.yaml", 52, "severities.P2.escalation.tiers[1]", "must be more than zero"}},
+		},
+		{
+			name: "missing cadence and escalation",
+			files: map[string]string{"policy.yaml": policyWith(t,
+				"    status_update_every: 4h\n", "",
+				"    escalation: {trigger: no_resolution, after: 24h, tiers: [8h, 24h]}  # Tier 3: N/A\n", "")},
+			want: []problem{
+				{"policy.yaml", 59, "severities.P3.status_update_every", "missing"},
+				{"policy.yaml", 68, "severities.P4.escalation", "missing"},
+			},
+		},
+		{
+			name:  "unknown field in the escalation",
+			files: map[string]string{"policy.yaml": policyWith(t, "after: 2h,", "afer: 2h,")},
+			want: []problem{
+				{"policy.yaml", 52, "severities.P2.escalation.afer", `unknown field "afer" (known fields: trigger, after, tiers)`},
+				{"policy.yaml", 52, "severities.P2.escalation.after", "missing"},
+			},
+		},
+		{
+			name: "escalation of the wrong kind",
+			files: map[string]string{"policy.yaml": policyWith(t,
+				"tiers: [15m, 30m, 60m]", "tiers: 15m",
+				"escalation: {trigger: no_resolution, after: 8h,  tiers: [4h, 8h, 24h]}", "escalation: no_resolution")},
+			want: []problem{
+				{"policy.yaml", 42, "severities.P1.escalation.tiers", "want a list, got text"},
+				{"policy.yaml", 62, "severities.P3.escalation", "want a mapping, got text"},
 			},
 		},
 		{
@@ -610,6 +799,24 @@ func builtinFile(t *testing.T, name string) string {
 	data, err := builtinFiles.ReadFile("data/" + name)
 	require.NoError(t, err)
 	return string(data)
+}
+
+// replaceAll applies each pair of old and new text to s in turn; each old
+// text must occur in s exactly once.
+func replaceAll(t *testing.T, s string, pairs ...string) string {
+	t.Helper()
+	require.Zero(t, len(pairs)%2, "pairs of old and new text")
+	for i := 0; i < len(pairs); i += 2 {
+		require.Equal(t, 1, strings.Count(s, pairs[i]), "occurrences of %q", pairs[i])
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
+}
+
+// policyWith returns the built-in policy.yaml changed by replaceAll.
+func policyWith(t *testing.T, pairs ...string) string {
+	t.Helper()
+	return replaceAll(t, builtinFile(t, "policy.yaml"), pairs...)
 }
 
 // cutLines removes n lines from s, starting with the line first.

@@ -17,12 +17,22 @@ import (
 type policyDoc struct {
 	Version    *int                   `yaml:"version"`
 	WarnRatio  *float64               `yaml:"warn_ratio"`
+	WarnAtMost string                 `yaml:"warn_at_most"` // optional
 	Severities map[string]severityDoc `yaml:"severities"`
 }
 
 type severityDoc struct {
-	Name       string         `yaml:"name"`
-	Milestones []milestoneDoc `yaml:"milestones"`
+	Name              string         `yaml:"name"`
+	StatusUpdateEvery string         `yaml:"status_update_every"`
+	Escalation        *escalationDoc `yaml:"escalation"`
+	Milestones        []milestoneDoc `yaml:"milestones"`
+}
+
+// escalationDoc is one severity's row of the escalation matrix.
+type escalationDoc struct {
+	Trigger string   `yaml:"trigger"`
+	After   string   `yaml:"after"`
+	Tiers   []string `yaml:"tiers"`
 }
 
 type milestoneDoc struct {
@@ -117,7 +127,8 @@ var explicitStepType = reflect.TypeFor[explicitStep]().String()
 var knownFields = func() map[string][]string {
 	m := map[string][]string{}
 	for _, t := range []reflect.Type{
-		reflect.TypeFor[policyDoc](), reflect.TypeFor[severityDoc](), reflect.TypeFor[milestoneDoc](),
+		reflect.TypeFor[policyDoc](), reflect.TypeFor[severityDoc](), reflect.TypeFor[escalationDoc](),
+		reflect.TypeFor[milestoneDoc](),
 		reflect.TypeFor[servicesDoc](), reflect.TypeFor[serviceDoc](),
 		reflect.TypeFor[playbookDoc](), reflect.TypeFor[phaseDoc](), reflect.TypeFor[windowDoc](),
 		reflect.TypeFor[groupDoc](), reflect.TypeFor[explicitStep](),

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/warroom/warroom/model"
@@ -17,7 +18,8 @@ var t0 = time.Date(2025, time.March, 14, 9, 0, 0, 0, time.UTC)
 // at is t0 plus d.
 func at(d time.Duration) time.Time { return t0.Add(d) }
 
-// testPolicy is a severity's SLA policy, with the seed's §3.3 windows.
+// testPolicy is a severity's SLA policy, with the seed's §3.3 windows, a
+// status-update cadence and the seed's §7.1 escalation matrix.
 func testPolicy(s model.Severity) model.SeverityPolicy {
 	w := map[model.Severity][5]time.Duration{
 		model.P1: {time.Minute, 15 * time.Minute, 4 * time.Hour, 24 * time.Hour, 72 * time.Hour},
@@ -37,6 +39,15 @@ func testPolicy(s model.Severity) model.SeverityPolicy {
 		},
 		WarnRatio:  0.25,
 		WarnAtMost: 30 * time.Minute,
+		StatusUpdateEvery: map[model.Severity]time.Duration{
+			model.P1: 30 * time.Minute, model.P2: time.Hour, model.P3: 4 * time.Hour, model.P4: 24 * time.Hour,
+		}[s],
+		Escalation: map[model.Severity]model.EscalationPolicy{
+			model.P1: {Trigger: model.TriggerImmediate, Tiers: []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour}},
+			model.P2: {Trigger: model.TriggerNoProgress, After: 2 * time.Hour, Tiers: []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour}},
+			model.P3: {Trigger: model.TriggerNoResolution, After: 8 * time.Hour, Tiers: []time.Duration{4 * time.Hour, 8 * time.Hour, 24 * time.Hour}},
+			model.P4: {Trigger: model.TriggerNoResolution, After: 24 * time.Hour, Tiers: []time.Duration{8 * time.Hour, 24 * time.Hour}},
+		}[s],
 	}
 }
 
@@ -150,6 +161,21 @@ func item(t testing.TB, inc *model.Incident, stepID string) model.ChecklistItem 
 	}
 	t.Fatalf("%s has no item %s", inc.Key(), stepID)
 	return model.ChecklistItem{}
+}
+
+// assertBookkeeping checks that an incident's header agrees with its
+// timeline as model's Incident.Record would have it: UpdatedAt is the
+// newest event, LastProgressAt the newest progress event (model.IsProgress)
+// and LastUpdateAt the newest status update.
+func assertBookkeeping(t testing.TB, inc *model.Incident) {
+	t.Helper()
+	var want model.Incident
+	for _, ev := range inc.Timeline {
+		want.Record(ev)
+	}
+	assert.Equal(t, want.UpdatedAt, inc.UpdatedAt, "%s: updated_at", inc.Key())
+	assert.Equal(t, want.LastProgressAt, inc.LastProgressAt, "%s: last_progress_at", inc.Key())
+	assert.Equal(t, want.LastUpdateAt, inc.LastUpdateAt, "%s: last_update_at", inc.Key())
 }
 
 // last is the last event of the timeline.

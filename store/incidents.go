@@ -20,7 +20,9 @@ var headerColumns = []string{
 	"title", "severity", "severity_reason", "severity_override", "phase", "status",
 	"impact", "customers_pct", "created_by",
 	"started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
-	"post_mortem_at", "closed_at", "updated_at", "policy_json",
+	"post_mortem_at", "closed_at", "updated_at",
+	"tier", "escalated_at", "tier_ack_at", "last_progress_at", "last_update_at",
+	"policy_json",
 }
 
 var (
@@ -29,8 +31,12 @@ var (
 	updateIncidentSQL = "UPDATE incidents SET " + strings.Join(headerColumns, " = ?, ") + " = ? WHERE id = ?"
 )
 
-// headerArgs are the values of headerColumns for inc.
+// headerArgs are the values of headerColumns for inc. A Tier of 0 is
+// stored as 1: the model reads both as "not escalated yet".
 func headerArgs(inc *model.Incident) ([]any, error) {
+	if inc.Tier < 0 {
+		return nil, fmt.Errorf("%w: %s: tier %d", model.ErrInvalid, inc.Key(), inc.Tier)
+	}
 	policy, err := json.Marshal(inc.Policy)
 	if err != nil {
 		return nil, fmt.Errorf("%s: SLA snapshot: %w", inc.Key(), err)
@@ -40,6 +46,8 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 		inc.Impact, inc.CustomersPct, inc.CreatedBy,
 		millis(inc.StartedAt), millis(inc.DetectedAt), millis(inc.AcknowledgedAt), millis(inc.MitigatedAt),
 		millis(inc.ResolvedAt), millis(inc.PostMortemAt), millis(inc.ClosedAt), millis(inc.UpdatedAt),
+		max(inc.Tier, 1), millis(inc.EscalatedAt), millis(inc.TierAckAt),
+		millis(inc.LastProgressAt), millis(inc.LastUpdateAt),
 		string(policy),
 	}, nil
 }
@@ -49,7 +57,8 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 const incidentColumns = `i.id, i.number, i.title, i.severity, i.severity_reason, i.severity_override,
 	i.phase, i.status, i.impact, i.customers_pct, i.created_by,
 	i.started_at, i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at,
-	i.post_mortem_at, i.closed_at, i.updated_at, i.policy_json,
+	i.post_mortem_at, i.closed_at, i.updated_at,
+	i.tier, i.escalated_at, i.tier_ack_at, i.last_progress_at, i.last_update_at, i.policy_json,
 	(SELECT json_group_array(s.service ORDER BY s.position) FROM incident_services s WHERE s.incident_id = i.id),
 	(SELECT json_group_object(r.role, r.person) FROM roles r WHERE r.incident_id = i.id)`
 
@@ -73,7 +82,10 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 		&inc.Phase, &inc.Status, &inc.Impact, &inc.CustomersPct, &inc.CreatedBy,
 		instant{&inc.StartedAt}, instant{&inc.DetectedAt}, instant{&inc.AcknowledgedAt},
 		instant{&inc.MitigatedAt}, instant{&inc.ResolvedAt}, instant{&inc.PostMortemAt},
-		instant{&inc.ClosedAt}, instant{&inc.UpdatedAt}, &policy, &services, &roles,
+		instant{&inc.ClosedAt}, instant{&inc.UpdatedAt},
+		&inc.Tier, instant{&inc.EscalatedAt}, instant{&inc.TierAckAt},
+		instant{&inc.LastProgressAt}, instant{&inc.LastUpdateAt},
+		&policy, &services, &roles,
 	}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return err
@@ -95,11 +107,17 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 // next number (INC-0001 for the first; inc.Number and the IDs are ignored)
 // and inserts the incident, its services, checklist, roles and ev. It
 // returns the incident as stored, IDs filled; inc is not modified.
+//
+// Like every write, it keeps the header's bookkeeping (UpdatedAt,
+// LastProgressAt, LastUpdateAt) in step with the timeline: the header is
+// stored as model's Incident.Record(ev) leaves it.
 func (s *Store) Declare(ctx context.Context, inc *model.Incident, ev model.Event) (*model.Incident, error) {
 	if err := inc.Validate(); err != nil {
 		return nil, err
 	}
-	args, err := headerArgs(inc)
+	recorded := *inc // Record changes only header times
+	recorded.Record(ev)
+	args, err := headerArgs(&recorded)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +162,7 @@ func (s *Store) Declare(ctx context.Context, inc *model.Incident, ev model.Event
 // model.SortBoard). It runs one query, whose cost does not grow with the
 // number of closed incidents.
 func (s *Store) Board(ctx context.Context) ([]*model.Incident, error) {
-	rows, err := s.db.QueryContext(ctx, boardQuery)
+	rows, err := s.stmts.board.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("board: %w", err)
 	}
@@ -185,9 +203,11 @@ func (s *Store) Get(ctx context.Context, number int64) (*model.Incident, error) 
 // the incident's header, services and roles (not its checklist or
 // timeline), calls fn, which changes them and returns the event recording
 // the action (fn is typically a closure over a model action such as
-// inc.Acknowledge(now, actor)), writes every header field, the services and
-// the roles that changed, appends the event and commits. It returns the
-// whole incident as committed.
+// inc.Acknowledge(now, actor)), records the event in the header
+// (model's Incident.Record: the model's actions have done so already, and
+// recording twice changes nothing), writes every header field, the
+// services and the roles that changed, appends the event and commits. It
+// returns the whole incident as committed.
 //
 // If fn fails, nothing is written and its error is returned as is. An
 // unknown number is model.ErrNotFound; an incident fn leaves invalid is
@@ -207,6 +227,7 @@ func (s *Store) Apply(ctx context.Context, number int64, fn func(inc *model.Inci
 		if ev, fnErr = fn(inc); fnErr != nil {
 			return fnErr
 		}
+		inc.Record(ev)
 		if err := inc.Validate(); err != nil {
 			return fmt.Errorf("%s: %w", model.FormatKey(number), err)
 		}
@@ -242,8 +263,10 @@ func (s *Store) Apply(ctx context.Context, number int64, fn func(inc *model.Inci
 // SetStep ticks (done) or unticks a checklist item of an incident, as actor
 // at now. It is idempotent: an item already in that state is left alone
 // and changed is false. Otherwise it records who ticked it and when (an
-// untick clears both), moves the incident's updated_at to now and appends a
-// tick or untick event naming the step, all in one transaction.
+// untick clears both), appends a tick or untick event naming the step and
+// records that event in the incident's header as model's Incident.Record
+// does (updated_at moves on to now if later; a tick is progress, so
+// last_progress_at does too; an untick is not), all in one transaction.
 //
 // An item that does not exist, belongs to another incident or was retired
 // is model.ErrNotFound; an item of a closed incident is model.ErrConflict.
@@ -256,9 +279,11 @@ func (s *Store) SetStep(ctx context.Context, number, itemID int64, done bool, ac
 			status          model.Status
 			isDone, retired bool
 			text            string
+			rec             model.Incident // the header times Record needs
 		)
 		err := tx.StmtContext(ctx, s.stmts.stepState).QueryRowContext(ctx, itemID, number).
-			Scan(&incID, &status, &isDone, &retired, &text)
+			Scan(&incID, &status, &isDone, &retired, &text,
+				instant{&rec.UpdatedAt}, instant{&rec.LastProgressAt}, instant{&rec.LastUpdateAt})
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%s has no checklist item %d: %w", key, itemID, model.ErrNotFound)
@@ -279,7 +304,9 @@ func (s *Store) SetStep(ctx context.Context, number, itemID int64, done bool, ac
 		if _, err := tx.StmtContext(ctx, s.stmts.setStep).ExecContext(ctx, done, doneBy, doneAt, itemID); err != nil {
 			return err
 		}
-		if _, err := tx.StmtContext(ctx, s.stmts.touch).ExecContext(ctx, millis(now), incID); err != nil {
+		rec.Record(ev)
+		if _, err := tx.StmtContext(ctx, s.stmts.record).ExecContext(ctx,
+			millis(rec.UpdatedAt), millis(rec.LastProgressAt), millis(rec.LastUpdateAt), incID); err != nil {
 			return err
 		}
 		changed = true

@@ -23,6 +23,17 @@ func TestDeclareRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	inc.Roles[model.RoleCommander] = "alice"
 	inc.Roles[model.RoleTechLead] = "bob"
+	// Every header field round-trips, those of 0002 included, to the
+	// millisecond; the escalation policy travels in the SLA snapshot.
+	require.Equal(t, 1, inc.Tier)
+	require.Equal(t, t0, inc.LastProgressAt)
+	require.NotEmpty(t, inc.Policy.Escalation.Tiers)
+	require.NotZero(t, inc.Policy.StatusUpdateEvery)
+	inc.Tier = 3
+	inc.EscalatedAt = at(-time.Minute + time.Millisecond)
+	inc.TierAckAt = at(-time.Minute + 7*time.Millisecond)
+	inc.LastProgressAt = at(999 * time.Millisecond)
+	inc.LastUpdateAt = at(-3 * time.Second)
 
 	got, err := s.Declare(ctx, inc, ev)
 	require.NoError(t, err)
@@ -47,9 +58,40 @@ func TestDeclareRoundTrip(t *testing.T) {
 	reloaded, err := s.Get(ctx, got.Number)
 	require.NoError(t, err)
 	assert.Equal(t, got, reloaded)
+	board, err := s.Board(ctx)
+	require.NoError(t, err)
+	require.Len(t, board, 1)
+	assert.Equal(t, want, func() model.Incident { h := *board[0]; h.Progress = model.Progress{}; return h }(),
+		"the board reads the same header")
 
 	second := declare(t, s, declaration("Transport errors"))
 	assert.Equal(t, int64(2), second.Number)
+	assert.Equal(t, 1, second.Tier)
+	assert.True(t, second.EscalatedAt.IsZero())
+	assert.True(t, second.TierAckAt.IsZero())
+	assert.Equal(t, t0, second.LastProgressAt, "declaring is progress")
+	assert.True(t, second.LastUpdateAt.IsZero())
+	assertBookkeeping(t, second)
+}
+
+// TestDeclareRecordsItsEvent: the stored header takes the first event into
+// account even when the caller's incident does not.
+func TestDeclareRecordsItsEvent(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inc, ev, err := model.Declare(declaration("x"), testCatalog())
+	require.NoError(t, err)
+	inc.UpdatedAt, inc.LastProgressAt, inc.Tier = time.Time{}, time.Time{}, 0
+	got, err := s.Declare(ctx, inc, ev)
+	require.NoError(t, err)
+	assert.Equal(t, t0, got.UpdatedAt)
+	assert.Equal(t, t0, got.LastProgressAt)
+	assert.Equal(t, 1, got.Tier, "tier 0 is stored as 1")
+	assert.True(t, inc.LastProgressAt.IsZero(), "the caller's incident is not modified")
+
+	inc.Tier = -1
+	_, err = s.Declare(ctx, inc, ev)
+	assert.ErrorIs(t, err, model.ErrInvalid)
 }
 
 func TestDeclareRefusesInvalid(t *testing.T) {
@@ -116,6 +158,33 @@ func TestApplyActions(t *testing.T) {
 		}},
 		{"advance phase", func(inc *model.Incident) (model.Event, error) { return inc.AdvancePhase(at(8*time.Minute), "dave") },
 			func(t *testing.T, inc *model.Incident) { assert.Equal(t, model.PhaseClassification, inc.Phase) }},
+		{"status update", func(inc *model.Incident) (model.Event, error) {
+			return inc.StatusUpdate(at(9*time.Minute+5*time.Millisecond), "dave", "rollback under way")
+		}, func(t *testing.T, inc *model.Incident) {
+			assert.Equal(t, at(9*time.Minute+5*time.Millisecond), inc.LastUpdateAt)
+			assert.Equal(t, at(9*time.Minute+5*time.Millisecond), inc.LastProgressAt)
+		}},
+		{"escalate", func(inc *model.Incident) (model.Event, error) {
+			return inc.Escalate(at(10*time.Minute), "dave", "")
+		}, func(t *testing.T, inc *model.Incident) {
+			assert.Equal(t, 2, inc.Tier)
+			assert.Equal(t, at(10*time.Minute), inc.EscalatedAt)
+			assert.True(t, inc.TierAckAt.IsZero())
+			assert.True(t, inc.AwaitingTierAck())
+		}},
+		{"acknowledge escalation", func(inc *model.Incident) (model.Event, error) {
+			return inc.AcknowledgeEscalation(at(11*time.Minute), "tier2")
+		}, func(t *testing.T, inc *model.Incident) {
+			assert.Equal(t, at(11*time.Minute), inc.TierAckAt)
+			assert.False(t, inc.AwaitingTierAck())
+		}},
+		{"escalate again", func(inc *model.Incident) (model.Event, error) {
+			return inc.Escalate(at(12*time.Minute), "dave", "needs the platform team")
+		}, func(t *testing.T, inc *model.Incident) {
+			assert.Equal(t, 3, inc.Tier)
+			assert.Equal(t, at(12*time.Minute), inc.EscalatedAt)
+			assert.True(t, inc.TierAckAt.IsZero(), "the new tier has not acknowledged")
+		}},
 		{"mitigate", func(inc *model.Incident) (model.Event, error) { return inc.Mitigate(at(30*time.Minute), "dave") },
 			func(t *testing.T, inc *model.Incident) { assert.Equal(t, at(30*time.Minute), inc.MitigatedAt) }},
 		{"resolve", func(inc *model.Incident) (model.Event, error) {
@@ -160,6 +229,7 @@ func TestApplyActions(t *testing.T) {
 			wantEv.ID = ev.ID
 			assert.Equal(t, wantEv, ev)
 			st.check(t, got)
+			assertBookkeeping(t, got)
 
 			reloaded, err := s.Get(ctx, n)
 			require.NoError(t, err)
@@ -243,6 +313,8 @@ func TestSetStep(t *testing.T) {
 	assert.Equal(t, "bob", ticked.DoneBy)
 	assert.Equal(t, at(time.Minute), ticked.DoneAt, "stored to the millisecond")
 	assert.Equal(t, at(time.Minute), got.UpdatedAt)
+	assert.Equal(t, at(time.Minute), got.LastProgressAt, "a tick is progress")
+	assertBookkeeping(t, got)
 	assert.Equal(t, model.Progress{Done: 1, Total: 4}, got.Progress)
 	ev := last(t, got)
 	assert.Equal(t, model.Event{ID: ev.ID, At: at(time.Minute), Actor: "bob", Kind: model.EventTick, Text: "Assess impact", ItemID: it.ID}, ev)
@@ -264,6 +336,8 @@ func TestSetStep(t *testing.T) {
 	assert.Equal(t, model.EventUntick, last(t, got).Kind)
 	assert.Equal(t, it.ID, last(t, got).ItemID)
 	assert.Equal(t, at(3*time.Minute), got.UpdatedAt)
+	assert.Equal(t, at(time.Minute), got.LastProgressAt, "an untick is not progress")
+	assertBookkeeping(t, got)
 
 	changed, err = s.SetStep(ctx, inc.Number, it.ID, false, "carol", at(4*time.Minute))
 	require.NoError(t, err)
@@ -275,6 +349,45 @@ func TestSetStep(t *testing.T) {
 	assert.ErrorIs(t, err, model.ErrNotFound, "an unknown item")
 	_, err = s.SetStep(ctx, 99, it.ID, true, "bob", at(5*time.Minute))
 	assert.ErrorIs(t, err, model.ErrNotFound, "an unknown incident")
+}
+
+// TestSetStepRecordsLikeModel: a tick dated before the incident's last
+// change or progress (a console whose clock lags) moves neither back, as
+// model's Incident.Record would not; the last status update is kept.
+func TestSetStepRecordsLikeModel(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inc := declare(t, s, declaration("Registry down"))
+	_, err := s.Apply(ctx, inc.Number, func(inc *model.Incident) (model.Event, error) {
+		return inc.StatusUpdate(at(time.Hour), "alice", "investigating")
+	})
+	require.NoError(t, err)
+	_, err = s.Apply(ctx, inc.Number, func(inc *model.Incident) (model.Event, error) {
+		return inc.AssignRole(at(2*time.Hour), "alice", model.RoleCommander, "alice")
+	})
+	require.NoError(t, err)
+
+	for i, tc := range []struct {
+		at                        time.Time
+		done                      bool
+		wantUpdated, wantProgress time.Time
+	}{
+		{at(30 * time.Minute), true, at(2 * time.Hour), at(time.Hour)},      // late tick: nothing moves back
+		{at(90 * time.Minute), false, at(2 * time.Hour), at(time.Hour)},     // untick: not progress
+		{at(3 * time.Hour), true, at(3 * time.Hour), at(3 * time.Hour)},     // tick: both move on
+		{at(4 * time.Hour), false, at(4 * time.Hour), at(3 * time.Hour)},    // untick: only updated_at
+		{at(150 * time.Minute), true, at(4 * time.Hour), at(3 * time.Hour)}, // late again
+	} {
+		changed, err := s.SetStep(ctx, inc.Number, inc.Checklist[0].ID, tc.done, "bob", tc.at)
+		require.NoError(t, err)
+		require.True(t, changed)
+		got, err := s.Get(ctx, inc.Number)
+		require.NoError(t, err)
+		assert.Equal(t, tc.wantUpdated, got.UpdatedAt, "step %d", i)
+		assert.Equal(t, tc.wantProgress, got.LastProgressAt, "step %d", i)
+		assert.Equal(t, at(time.Hour), got.LastUpdateAt, "step %d", i)
+		assertBookkeeping(t, got)
+	}
 }
 
 func TestSetStepRefusesClosedIncident(t *testing.T) {
@@ -313,6 +426,8 @@ func TestChangeSeverity(t *testing.T) {
 	assert.True(t, got.SeverityOverride)
 	assert.Equal(t, "customers on every tier", got.SeverityReason)
 	assert.Equal(t, at(10*time.Minute), got.UpdatedAt)
+	assert.Equal(t, at(time.Minute), got.LastProgressAt, "a severity change is not progress")
+	assertBookkeeping(t, got)
 	ev := last(t, got)
 	assert.Equal(t, model.EventSeverity, ev.Kind)
 	assert.Equal(t, "alice", ev.Actor)

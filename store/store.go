@@ -8,6 +8,13 @@
 // incident's audit record, and a commit the screen has reported must
 // survive a power cut. Readers use WAL snapshots and never wait for a writer.
 //
+// Several consoles, in several processes, share one file: the war room.
+// Each polls DataVersion to notice the others' commits and reloads what it
+// shows; each says it is there with Heartbeat (see Presence). A write
+// waits for the lock as long as its context allows, not only for
+// busy_timeout, so that others' bursts of writes do not make it fail (see
+// WithTx).
+//
 // Instants are stored as INTEGER UTC unix milliseconds (NULL for the zero
 // time), so they come back as model.Millis would make them.
 package store
@@ -24,6 +31,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -46,11 +55,18 @@ var (
 // sqliteHeader is how every SQLite database file begins.
 var sqliteHeader = []byte("SQLite format 3\x00")
 
+// busyTimeout is how long one attempt at a lock waits (PRAGMA
+// busy_timeout of every connection of the pool). A variable only so that
+// a test can shorten it.
+var busyTimeout = 5 * time.Second
+
 // poolParams configures every connection of the Store's pool; see the
 // package documentation for why. _txlock=immediate makes db.BeginTx issue
 // BEGIN IMMEDIATE unless the transaction is read-only.
-const poolParams = "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)" +
-	"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+func poolParams() string {
+	return fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+}
 
 // checkParams opens an existing file read-only to look at its schema
 // version before anything writes to it. busy_timeout only sets how long the
@@ -60,9 +76,17 @@ const checkParams = "mode=ro&_pragma=busy_timeout(5000)"
 // Store is an open warroom database. It is safe for concurrent use.
 type Store struct {
 	db    *sql.DB
-	ver   *sql.Conn // pinned connection for DataVersion
 	path  string
 	stmts stmts
+
+	// verMu serialises DataVersion's use of ver, and Close's. One query at
+	// a time on ver also keeps one caller's cancelled context from
+	// interrupting another's query: SQLite interrupts every statement of
+	// a connection at once.
+	verMu    sync.Mutex
+	ver      *sql.Conn // the connection DataVersion reads, held out of the pool
+	verEpoch int64     // how many times ver was replaced
+	closed   bool
 }
 
 // Open opens the warroom database at path, creating it (mode 0600) if it
@@ -86,7 +110,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := prepareFile(ctx, abs); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", dsn(abs, poolParams))
+	db, err := sql.Open("sqlite", dsn(abs, poolParams()))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", abs, err)
 	}
@@ -106,8 +130,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close closes the database. A Store must not be used once closed.
 func (s *Store) Close() error {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	s.closed = true
 	return errors.Join(s.stmts.close(), s.ver.Close(), s.db.Close())
 }
 
@@ -115,13 +142,47 @@ func (s *Store) Close() error {
 func (s *Store) Path() string { return s.path }
 
 // DataVersion is SQLite's data_version counter as seen by one connection
-// held for the Store's life: it changes whenever another connection, of
-// this process or another, commits a change to the database. Polling it is
-// how a console notices other consoles' writes.
+// held out of the pool for the Store's life: it changes whenever any other
+// connection, of another process or of this Store's own pool (every write
+// of the Store goes through the pool), commits a change to the database.
+// Polling it and comparing values is how a console notices other
+// consoles' writes; only values from the same Store are comparable. It
+// costs one PRAGMA on an idle connection, a few microseconds, and is safe
+// to call concurrently with anything but Close.
+//
+// Should the held connection ever break, DataVersion holds a new one.
+// Counters of different connections are not comparable, so from then on it
+// adds a new epoch to the counter (epoch<<40: a connection's counter would
+// take centuries to reach 2^40): the next value differs from every earlier
+// one, which costs the caller one needless reload and never a missed
+// change.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	s.verMu.Lock()
+	defer s.verMu.Unlock()
+	if s.closed {
+		return 0, fmt.Errorf("data version: %w", sql.ErrConnDone)
+	}
+	v, err := s.readVersion(ctx)
+	if !errors.Is(err, sql.ErrConnDone) {
+		return v, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	s.ver.Close() // already closed; this only says so
+	s.ver = conn
+	s.verEpoch++
+	return s.readVersion(ctx)
+}
+
+// readVersion reads data_version on ver; verMu is held.
+func (s *Store) readVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.ver.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
-	return v, err
+	if err := s.ver.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	return v + s.verEpoch<<40, nil
 }
 
 // dsn is the modernc URI for the file at the absolute path abs.

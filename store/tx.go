@@ -20,6 +20,9 @@ import (
 // where one fits: no row is model.ErrNotFound, a constraint violation
 // (duplicate, foreign key, CHECK) is model.ErrConflict; both still wrap the
 // driver's error.
+//
+// Waiting for the write lock is bounded by ctx and by maxLockWait, not by
+// the connection's busy_timeout alone: see begin.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return s.inTx(ctx, nil, fn)
 }
@@ -28,8 +31,12 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // never waits for a writer.
 var readOnly = &sql.TxOptions{ReadOnly: true}
 
+// maxLockWait bounds how long a transaction waits, in all, for the write
+// lock when its context has no earlier deadline.
+const maxLockWait = 30 * time.Second
+
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, opts)
+	tx, err := s.begin(ctx, opts)
 	if err != nil {
 		return domainErr(err)
 	}
@@ -39,6 +46,33 @@ func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.T
 		return domainErr(err)
 	}
 	return domainErr(tx.Commit())
+}
+
+// begin begins a transaction, waiting for the write lock as long as ctx
+// and maxLockWait allow. BEGIN IMMEDIATE waits for the lock under the
+// connection's busy_timeout (5 s), polling it with sleeps that grow to
+// 100 ms; it is not a queue. Under a sustained burst of writes from other
+// processes (eight consoles writing in a loop, or one slowed down, as under
+// the race detector), a process that has just committed takes the lock
+// again before the sleeping ones wake, and one of them can go without it
+// for longer than 5 s. Its BEGIN then fails with SQLITE_BUSY having done
+// nothing, so it is safe to try again: a user's write is then not lost to
+// others' bursts. Only BUSY is retried; a closed context or any other error
+// ends the wait at once.
+func (s *Store) begin(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	giveUp := time.Now().Add(maxLockWait)
+	for {
+		tx, err := s.db.BeginTx(ctx, opts)
+		if err == nil || !isBusy(err) || ctx.Err() != nil || time.Now().After(giveUp) {
+			return tx, err
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // domainErr maps driver errors onto the model's errors; anything else,

@@ -8,6 +8,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/store"
 )
 
 // Config is what the console is run with.
@@ -26,6 +29,13 @@ type Config struct {
 	DBPath   string           // shown in the help screen
 	Now      func() time.Time // the clock; nil is time.Now
 	Location *time.Location   // the viewer's zone; nil is time.Local
+	// Session identifies this console in the presence table; empty
+	// turns presence off.
+	Session string
+	Host    string
+	PID     int
+	// Bell receives the terminal bell (BEL); nil is standard output.
+	Bell io.Writer
 }
 
 // env is what every screen shares: configuration, keys, styles and the
@@ -67,6 +77,7 @@ type App struct {
 	incident IncidentScreen
 	form     *DeclareForm
 	prompt   *Prompt
+	doc      *Document
 	showHelp bool
 
 	flash    string
@@ -76,13 +87,25 @@ type App struct {
 	boardSeq int
 	incSeq   int
 
+	version   int64 // the database's data_version when last polled
+	polled    bool
+	others    []store.Presence // who else has the database open
+	attention attention
+	width     int // the terminal's size, before the banner takes a line
+	height    int
+	startedAt time.Time
+
 	clock func() tea.Cmd // the one 1-second clock; tests stop it
+	poll  func() tea.Cmd // the next data_version poll; tests stop it
 }
 
 // New builds the console.
 func New(cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Bell == nil {
+		cfg.Bell = os.Stdout
 	}
 	loc := cfg.Location
 	if loc == nil {
@@ -92,14 +115,25 @@ func New(cfg Config) *App {
 	h := help.New()
 	h.Styles.ShortKey = e.styles.Accent
 	h.Styles.FullKey = e.styles.Accent
-	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), clock: tick}
+	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), clock: tick, startedAt: e.now}
+	a.poll = func() tea.Cmd { return poll(cfg.Store, PollInterval) }
 	a.resize(80, 24)
 	return a
 }
 
 // Init starts the clock and loads the board.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.clock(), a.reloadBoard())
+	cmds := []tea.Cmd{a.clock(), a.reloadBoard(), a.poll()}
+	if a.env.cfg.Session != "" {
+		cmds = append(cmds, a.heartbeat(0))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (a *App) heartbeat(delay time.Duration) tea.Cmd {
+	c := a.env.cfg
+	me := store.Presence{Session: c.Session, Actor: c.Actor, Host: c.Host, PID: c.PID, StartedAt: a.startedAt}
+	return heartbeat(c.Store, me, c.Now, delay)
 }
 
 func (a *App) reloadBoard() tea.Cmd {
@@ -116,12 +150,19 @@ func (a *App) reloadIncident() tea.Cmd {
 }
 
 func (a *App) resize(w, h int) {
+	a.width, a.height = w, h
 	a.lay = layout(w, h)
+	if !a.lay.TooSmall && len(a.attention.active) > 0 {
+		a.lay.BodyHeight-- // the banner's line
+	}
 	a.help.Width = a.lay.Width
 	a.board.SetSize(a.lay)
 	a.incident.SetSize(a.lay)
 	if a.form != nil {
 		a.form.SetSize(a.lay)
+	}
+	if a.doc != nil {
+		a.doc.SetSize(a.lay)
 	}
 	if a.prompt != nil {
 		a.prompt.SetWidth(a.lay.Width)
@@ -145,7 +186,33 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.flash != "" && !a.flashErr && a.env.now.Sub(a.flashAt) > 8*time.Second {
 			a.flash = ""
 		}
-		return a, a.clock()
+		return a, tea.Batch(a.clock(), a.scanAttention())
+
+	case dataVersionMsg:
+		next := a.poll()
+		if msg.err != nil {
+			a.setFlash("checking for changes: "+msg.err.Error(), true)
+			return a, next
+		}
+		if a.polled && msg.version == a.version {
+			return a, next
+		}
+		// Another console committed: reload what is on screen.
+		first := !a.polled
+		a.version, a.polled = msg.version, true
+		if first {
+			return a, next
+		}
+		return a, tea.Batch(next, a.reloadBoard(), a.reloadIncident())
+
+	case presenceMsg:
+		if msg.err == nil {
+			a.others = msg.others
+		}
+		return a, a.heartbeat(HeartbeatInterval)
+
+	case bellDoneMsg:
+		return a, nil
 
 	case boardLoadedMsg:
 		if msg.seq != a.boardSeq {
@@ -156,7 +223,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.board.SetIncidents(msg.incs)
-		return a, nil
+		return a, a.scanAttention()
 
 	case incidentLoadedMsg:
 		if a.screen != screenIncident || msg.number != a.incident.number || msg.seq != a.incSeq {
@@ -176,6 +243,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.setFlash(model.FormatKey(msg.number)+": "+msg.what, false)
 			if msg.inc != nil && a.screen == screenIncident && msg.number == a.incident.number {
 				a.incident.SetIncident(msg.inc)
+			}
+			if msg.notice && msg.inc != nil {
+				a.doc = newDocument(a.env, "Escalation notification · y copies · esc closes",
+					escalationNotice(msg.inc, a.env.now, a.env.loc))
+				a.doc.SetSize(a.lay)
 			}
 		}
 		return a, tea.Batch(a.reloadBoard(), a.reloadIncident())
@@ -265,6 +337,12 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 			a.form = nil
 		}
 		return cmd
+	case a.doc != nil:
+		cmd, done := a.doc.HandleKey(msg)
+		if done {
+			a.doc = nil
+		}
+		return cmd
 	case a.showHelp:
 		if key.Matches(msg, k.Help, k.Back, k.Quit) {
 			a.showHelp = false
@@ -273,6 +351,11 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	if key.Matches(msg, k.Help) {
 		a.showHelp = true
+		return nil
+	}
+	if key.Matches(msg, k.AckAlerts) && len(a.attention.active) > 0 {
+		a.attention.acknowledge()
+		a.resize(a.width, a.height)
 		return nil
 	}
 	if a.flashErr && key.Matches(msg, k.Back) && a.flash != "" {
@@ -298,6 +381,8 @@ func (a *App) View() string {
 		body = a.helpView()
 	case a.form != nil:
 		body = a.form.View()
+	case a.doc != nil:
+		body = a.doc.View()
 	case a.screen == screenIncident:
 		body = a.incident.View()
 	default:
@@ -309,6 +394,10 @@ func (a *App) View() string {
 	var b strings.Builder
 	b.WriteString(a.header())
 	b.WriteByte('\n')
+	if len(a.attention.active) > 0 {
+		b.WriteString(a.banner())
+		b.WriteByte('\n')
+	}
 	b.WriteString(fitBlock(body, a.lay.Width, a.lay.BodyHeight))
 	b.WriteByte('\n')
 	b.WriteString(a.statusLine())
@@ -335,7 +424,58 @@ func (a *App) header() string {
 	}
 	now := a.env.now.In(a.env.loc)
 	right := s.Muted.Render(Fit(a.env.cfg.Actor, 20)+" · ") + s.Bold.Render(now.Format("15:04:05")) + s.Muted.Render(" "+now.Format("MST"))
+	if len(a.others) > 0 {
+		room := a.lay.Width - lipglossWidth(left) - lipglossWidth(right) - 4
+		if w := a.watching(room); w != "" {
+			left += "  " + s.Accent.Render(w)
+		}
+	}
 	return joinEnds(left, right, a.lay.Width)
+}
+
+// watching lists the other consoles on this database with how long ago
+// each was last seen: "also here: bob 3s, carol 12s".
+func (a *App) watching(room int) string {
+	if room < 16 {
+		return ""
+	}
+	text := "also here:"
+	for i, p := range a.others {
+		item := fmt.Sprintf(" %s %s", Sanitize(p.Actor), Ago(a.env.now, p.LastSeen))
+		if i > 0 {
+			item = "," + item
+		}
+		if len(text)+len(item) > room {
+			return text + fmt.Sprintf(" +%d", len(a.others)-i)
+		}
+		text += item
+	}
+	return text
+}
+
+// scanAttention rings the bell once for new alerts and shows the banner.
+func (a *App) scanAttention() tea.Cmd {
+	before := len(a.attention.active)
+	fresh := a.attention.scan(a.board.incs, a.env.now)
+	if (before == 0) != (len(a.attention.active) == 0) {
+		a.resize(a.width, a.height)
+	}
+	if fresh == 0 {
+		return nil
+	}
+	return ringBell(a.env.cfg.Bell)
+}
+
+// banner names what is due: the newest alert, and how many more.
+func (a *App) banner() string {
+	act := a.attention.active
+	text := "⚠ " + act[len(act)-1].text
+	if n := len(act) - 1; n > 0 {
+		text += fmt.Sprintf(" (+%d more)", n)
+	}
+	hint := " · ! to acknowledge"
+	w := a.lay.Width
+	return a.env.styles.Banner.Render(padStyled(Fit(text, max(0, w-len(hint)))+hint, w))
 }
 
 func (a *App) statusLine() string {
@@ -356,6 +496,8 @@ func (a *App) footer() string {
 		keys = a.prompt.ShortHelp()
 	case a.form != nil:
 		keys = a.form.ShortHelp()
+	case a.doc != nil:
+		keys = a.doc.ShortHelp()
 	case a.showHelp:
 		keys = []key.Binding{a.env.keys.Back}
 	case a.screen == screenIncident:
@@ -431,3 +573,5 @@ func describeErr(err error) string {
 	}
 	return "not saved: " + err.Error()
 }
+
+func lipglossWidth(s string) int { return ansi.StringWidth(s) }

@@ -42,6 +42,7 @@ func newHarness(t *testing.T, w, h int) *harness {
 	hs.app = New(Config{Store: st, Catalog: cat, Actor: "alice", DBPath: "w.db",
 		Now: func() time.Time { return hs.now }, Location: time.UTC})
 	hs.app.clock = func() tea.Cmd { return nil }
+	hs.app.poll = func() tea.Cmd { return nil }
 	hs.app.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.app.Init())
 	return hs
@@ -162,11 +163,11 @@ func TestDeclareFromTheForm(t *testing.T) {
 	assert.Empty(t, incs)
 
 	h.typeText("Registry nodes down")
-	h.key("tab") // services
-	h.key("space")  // Registry Service
-	h.key("tab")    // customers
+	h.key("tab")   // services
+	h.key("space") // Registry Service
+	h.key("tab")   // customers
 	h.typeText("62")
-	h.key("tab")  // impact: other -> critical
+	h.key("tab")   // impact: other -> critical
 	h.key("right") // wraps to critical
 	assert.Contains(t, h.view(), "business-critical, 62% of customers (over 50%) -> P1")
 	h.key("ctrl+s")
@@ -354,20 +355,26 @@ func TestHelpShowsEveryBinding(t *testing.T) {
 func TestBoardOrderAndCountdowns(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.declare("minor bug", model.P4, t0.Add(-time.Hour))
-	h.declare("outage", model.P1, t0.Add(-20*time.Minute)) // ACK breached 5 min ago
-	h.declare("slow", model.P2, t0.Add(-time.Minute))
+	h.declare("slow", model.P2, t0.Add(-35*time.Minute)) // ACK (30m) breached 5 min ago
+	h.declare("outage", model.P1, t0.Add(-20*time.Minute))
+	h.declare("fresh", model.P2, t0.Add(-time.Minute))
 	h.run(h.app.reloadBoard())
 	v := h.view()
-	i1, i2, i3 := strings.Index(v, "outage"), strings.Index(v, "slow"), strings.Index(v, "minor bug")
-	require.True(t, i1 > 0 && i2 > 0 && i3 > 0, v)
-	assert.True(t, i1 < i2 && i2 < i3, "most urgent first:\n%s", v)
+	order := []string{"outage", "slow", "fresh", "minor bug"}
+	for i := 1; i < len(order); i++ {
+		a, b := strings.Index(v, order[i-1]), strings.Index(v, order[i])
+		require.True(t, a > 0 && b > 0, v)
+		assert.Less(t, a, b, "most urgent first:\n%s", v)
+	}
 	assert.Contains(t, v, "ACK +05:00", "a breach counts up")
-	assert.Contains(t, v, "1 breached")
+	assert.Contains(t, v, "ESC T2 +20:00", "a P1's escalation is due at once")
+	assert.Contains(t, v, "2 breached")
 
 	// one clock moves every countdown
 	h.now = h.now.Add(3 * time.Second)
 	h.app.Update(clockMsg(h.now))
 	assert.Contains(t, h.view(), "ACK +05:03")
+	assert.Contains(t, h.view(), "ESC T2 +20:03")
 }
 
 func TestTooSmall(t *testing.T) {

@@ -47,7 +47,7 @@ func (b *Board) SetSize(l Layout) {
 }
 
 func boardColumns(w int) boardCols {
-	c := boardCols{key: 8, sev: 2, phase: 13, ic: 10, prog: 5, next: 12}
+	c := boardCols{key: 8, sev: 2, phase: 12, ic: 10, prog: 5, next: 13}
 	if w >= 120 {
 		c.phase, c.ic, c.prog, c.next = 19, 16, 7, 14
 	}
@@ -273,6 +273,10 @@ func (b *Board) View() string {
 // countdown is the next deadline of an incident: "ACK 12:03", or after a
 // breach "ACK +04:12" in the breach colour.
 func (b *Board) countdown(inc *model.Incident) string {
+	if esc := inc.Escalation(b.env.now); esc.Due {
+		txt := fmt.Sprintf("ESC T%d %s", esc.NextTier, Countdown(esc.DueAt.Sub(b.env.now)))
+		return b.env.styles.State[model.StateBreached].Render(Fit(txt, b.cols.next))
+	}
 	d, ok := inc.NextDeadline(b.env.now)
 	if !ok {
 		return b.env.styles.Muted.Render("—")

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/store"
 )
 
 // Store is what the console needs of persistence; *store.Store implements
@@ -17,6 +19,13 @@ type Store interface {
 	Apply(ctx context.Context, number int64, fn func(inc *model.Incident) (model.Event, error)) (*model.Incident, error)
 	SetStep(ctx context.Context, number, itemID int64, done bool, actor string, now time.Time) (bool, error)
 	ChangeSeverity(ctx context.Context, number int64, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) (*model.Incident, error)
+
+	// DataVersion changes when another connection commits: the console
+	// polls it to see other consoles' changes.
+	DataVersion(ctx context.Context) (int64, error)
+	// Heartbeat and Present tell who else has this database open.
+	Heartbeat(ctx context.Context, p store.Presence) error
+	Present(ctx context.Context, since time.Time) ([]store.Presence, error)
 }
 
 // The messages async work sends back. Each carries what it belongs to, so
@@ -44,13 +53,69 @@ type (
 		what   string
 		inc    *model.Incident
 		err    error
+		notice bool // show the escalation notification once done
 	}
 
 	declaredMsg struct {
 		inc *model.Incident
 		err error
 	}
+
+	// dataVersionMsg is one poll of the database's change counter.
+	dataVersionMsg struct {
+		version int64
+		err     error
+	}
+
+	// presenceMsg is who else has the database open.
+	presenceMsg struct {
+		others []store.Presence
+		err    error
+	}
+
+	bellDoneMsg struct{ err error }
 )
+
+// PollInterval is how often a console checks for other consoles' commits.
+// The next poll is scheduled only when the previous one has returned.
+const PollInterval = 250 * time.Millisecond
+
+// HeartbeatInterval is how often a console says it is here; a console not
+// seen for PresenceTTL is gone.
+const (
+	HeartbeatInterval = 10 * time.Second
+	PresenceTTL       = 30 * time.Second
+)
+
+func poll(st Store, delay time.Duration) tea.Cmd {
+	return tea.Tick(delay, func(time.Time) tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		v, err := st.DataVersion(ctx)
+		return dataVersionMsg{version: v, err: err}
+	})
+}
+
+// heartbeat records this console's presence and reads the others'.
+func heartbeat(st Store, me store.Presence, now func() time.Time, delay time.Duration) tea.Cmd {
+	return tea.Tick(delay, func(time.Time) tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		t := now()
+		me.LastSeen = t
+		if err := st.Heartbeat(ctx, me); err != nil {
+			return presenceMsg{err: err}
+		}
+		all, err := st.Present(ctx, t.Add(-PresenceTTL))
+		var others []store.Presence
+		for _, p := range all {
+			if p.Session != me.Session {
+				others = append(others, p)
+			}
+		}
+		return presenceMsg{others: others, err: err}
+	})
+}
 
 // opTimeout bounds every store call. The busy timeout (5 s) is inside it.
 const opTimeout = 15 * time.Second
@@ -114,5 +179,20 @@ func declare(st Store, inc *model.Incident, ev model.Event) tea.Cmd {
 		defer cancel()
 		out, err := st.Declare(ctx, inc, ev)
 		return declaredMsg{inc: out, err: err}
+	}
+}
+
+// escalate moves an incident to the next tier, then opens its escalation
+// notification.
+func escalate(st Store, number int64, fn func(inc *model.Incident) (model.Event, error)) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		inc, err := st.Apply(ctx, number, fn)
+		what := "escalated"
+		if inc != nil {
+			what = fmt.Sprintf("escalated to Tier %d", inc.Tier)
+		}
+		return actionDoneMsg{number: number, what: what, inc: inc, err: err, notice: true}
 	}
 }

@@ -197,9 +197,29 @@ func (s *IncidentScreen) action(msg tea.KeyMsg) tea.Cmd {
 		return setStep(st, n, it.ID, !it.Done, actor, e.now, what)
 	case key.Matches(msg, k.Acknowledge):
 		now := e.now
+		if !inc.AcknowledgedAt.IsZero() && inc.AwaitingTierAck() {
+			// a acknowledges whatever waits: here, the escalation
+			return apply(st, n, fmt.Sprintf("Tier %d acknowledged the escalation", inc.Tier), func(inc *model.Incident) (model.Event, error) {
+				return inc.AcknowledgeEscalation(now, actor)
+			})
+		}
 		return apply(st, n, "acknowledged", func(inc *model.Incident) (model.Event, error) {
 			return inc.Acknowledge(now, actor)
 		})
+	case key.Matches(msg, k.Escalate):
+		esc := inc.Escalation(e.now)
+		if inc.Status != model.StatusOpen {
+			return flash(fmt.Sprintf("%s is %s: nothing to escalate", inc.Key(), inc.Status), true)
+		}
+		if esc.NextTier == 0 {
+			return flash(fmt.Sprintf("%s is at the top tier (Tier %d)", inc.Key(), esc.Tier), true)
+		}
+		return openPrompt(escalatePrompt(e, inc, esc))
+	case key.Matches(msg, k.Update):
+		if inc.Status == model.StatusClosed {
+			return flash(inc.Key()+" is closed", true)
+		}
+		return openPrompt(updatePrompt(e, n))
 	case key.Matches(msg, k.Mitigate):
 		now := e.now
 		return apply(st, n, "mitigated (initial resolution)", func(inc *model.Incident) (model.Event, error) {
@@ -408,6 +428,7 @@ func (s *IncidentScreen) sideView(w, h int) string {
 	for _, d := range inc.Deadlines(now) {
 		lines = append(lines, s.deadlineLine(d, w))
 	}
+	lines = append(lines, s.escalationLine(w))
 	lines = append(lines, "", st.PaneTitle.Render("ROLES"))
 	for _, r := range model.Roles {
 		who := inc.Roles[r]
@@ -463,7 +484,7 @@ func (s *IncidentScreen) deadlineLine(d model.Deadline, w int) string {
 // ShortHelp is the footer's key list.
 func (s *IncidentScreen) ShortHelp() []key.Binding {
 	k := s.env.keys
-	return []key.Binding{k.Tick, k.Acknowledge, k.Advance, k.Note, k.Role, k.Severity, k.Resolve, k.Back, k.Help}
+	return []key.Binding{k.Tick, k.Acknowledge, k.Advance, k.Note, k.Update, k.Escalate, k.Role, k.Severity, k.Resolve, k.Back, k.Help}
 }
 
 // FullHelp is the '?' overlay's key list.
@@ -471,9 +492,9 @@ func (s *IncidentScreen) FullHelp() [][]key.Binding {
 	k := s.env.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity},
-		{k.Role, k.Note, k.Resolve, k.CloseInc, k.Reopen},
-		{k.Back, k.Help, k.ForceQ},
+		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity, k.Escalate},
+		{k.Role, k.Note, k.Update, k.Resolve, k.CloseInc, k.Reopen},
+		{k.Back, k.AckAlerts, k.Help, k.ForceQ},
 	}
 }
 
@@ -510,4 +531,28 @@ func eventText(e model.Event) string {
 		return "[ ] " + e.Text + " (unticked)"
 	}
 	return e.Text
+}
+
+// escalationLine: the tier and what is next: "Tier 1 · ESCALATE to Tier 2
+// +12:00 (2h without progress)" once due.
+func (s *IncidentScreen) escalationLine(w int) string {
+	st, now, inc := s.env.styles, s.env.now, s.inc
+	esc := inc.Escalation(now)
+	head := fmt.Sprintf("ESC T%d ", esc.Tier)
+	var text string
+	state := model.StateMet
+	switch {
+	case inc.AwaitingTierAck():
+		text, state = fmt.Sprintf("escalated %s, awaiting ack (a)", Clock(now, inc.EscalatedAt, s.env.loc)), model.StateWarning
+	case esc.Due:
+		text, state = fmt.Sprintf("ESCALATE to Tier %d %s (e) · %s", esc.NextTier, Countdown(esc.DueAt.Sub(now)), esc.Reason), model.StateBreached
+	case esc.NextTier == 0:
+		text = "top tier"
+	case inc.Status != model.StatusOpen:
+		text = "no escalation once resolved"
+	default:
+		text = fmt.Sprintf("Tier %d due %s · %s", esc.NextTier, Clock(now, esc.DueAt, s.env.loc), esc.Reason)
+		state = model.StateOK
+	}
+	return Fit(head, w) + st.State[state].Render(Fit(text, max(0, w-ansi.StringWidth(head))))
 }

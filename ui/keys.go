@@ -7,16 +7,17 @@ import "github.com/charmbracelet/bubbles/key"
 // behaviour.
 type KeyMap struct {
 	// everywhere
-	Quit     key.Binding
-	ForceQ   key.Binding
-	Help     key.Binding
-	Back     key.Binding
-	Up       key.Binding
-	Down     key.Binding
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
+	Quit      key.Binding
+	ForceQ    key.Binding
+	Help      key.Binding
+	AckAlerts key.Binding
+	Back      key.Binding
+	Up        key.Binding
+	Down      key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Top       key.Binding
+	Bottom    key.Binding
 
 	// board
 	Open    key.Binding
@@ -34,6 +35,9 @@ type KeyMap struct {
 	CloseInc    key.Binding
 	Reopen      key.Binding
 	NextPane    key.Binding
+	Escalate    key.Binding
+	Update      key.Binding
+	Copy        key.Binding
 
 	// forms and prompts
 	NextField key.Binding
@@ -51,16 +55,17 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Quit:     b("q", "quit", "q"),
-		ForceQ:   b("ctrl+c", "quit now", "ctrl+c"),
-		Help:     b("?", "help", "?"),
-		Back:     b("esc", "back", "esc"),
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d"),
-		Top:      b("g/home", "first", "g", "home"),
-		Bottom:   b("G/end", "last", "G", "end"),
+		Quit:      b("q", "quit", "q"),
+		ForceQ:    b("ctrl+c", "quit now", "ctrl+c"),
+		Help:      b("?", "help", "?"),
+		AckAlerts: b("!", "acknowledge alert banner", "!"),
+		Back:      b("esc", "back", "esc"),
+		Up:        b("↑/k", "up", "up", "k"),
+		Down:      b("↓/j", "down", "down", "j"),
+		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d"),
+		Top:       b("g/home", "first", "g", "home"),
+		Bottom:    b("G/end", "last", "G", "end"),
 
 		Open:    b("enter", "open", "enter"),
 		Declare: b("n", "declare incident", "n"),
@@ -76,6 +81,9 @@ func DefaultKeyMap() KeyMap {
 		CloseInc:    b("C", "close", "C"),
 		Reopen:      b("O", "reopen", "O"),
 		NextPane:    b("tab", "switch pane", "tab"),
+		Escalate:    b("e", "escalate", "e"),
+		Update:      b("u", "status update", "u"),
+		Copy:        b("y", "copy (OSC 52)", "y"),
 
 		NextField: b("tab", "next field", "tab", "down"),
 		PrevField: b("shift+tab", "previous field", "shift+tab", "up"),

@@ -274,3 +274,40 @@ func reopenPrompt(e *env, inc *model.Incident) *Prompt {
 // that repaints twice a second for a cursor costs CPU on every console and
 // every tmux client for nothing.
 func staticCursor(ti *textinput.Model) { ti.Cursor.SetMode(cursor.CursorStatic) }
+
+func escalatePrompt(e *env, inc *model.Incident, esc model.Escalation) *Prompt {
+	title := fmt.Sprintf("Escalate %s from Tier %d to Tier %d", inc.Key(), esc.Tier, esc.NextTier)
+	value := ""
+	if esc.Due {
+		value = esc.Reason
+	}
+	p := newPrompt(e, title).withInput("reason (required)", value)
+	p.input.CursorEnd()
+	p.hint = "records the tier, time, reason and you; starts the tier's response clock; opens the notification"
+	number := inc.Number
+	p.submit = func(_ int, reason string) (tea.Cmd, error) {
+		if strings.TrimSpace(reason) == "" {
+			return nil, errors.New("an escalation needs a reason")
+		}
+		now, actor := e.now, e.cfg.Actor
+		return escalate(e.cfg.Store, number, func(inc *model.Incident) (model.Event, error) {
+			return inc.Escalate(now, actor, reason)
+		}), nil
+	}
+	return p
+}
+
+func updatePrompt(e *env, number int64) *Prompt {
+	p := newPrompt(e, "Record a status update for "+model.FormatKey(number)+" (restarts the update clock)").
+		withInput("what changed, current impact, next update at…", "")
+	p.submit = func(_ int, text string) (tea.Cmd, error) {
+		if strings.TrimSpace(text) == "" {
+			return nil, errors.New("the status update is empty")
+		}
+		now, actor := e.now, e.cfg.Actor
+		return apply(e.cfg.Store, number, "status update recorded", func(inc *model.Incident) (model.Event, error) {
+			return inc.StatusUpdate(now, actor, text)
+		}), nil
+	}
+	return p
+}
