@@ -42,6 +42,20 @@ type IncidentDoc struct {
 	Checklist        []ChecklistDoc    `json:"checklist"`
 	Roles            map[string]string `json:"roles"`
 	Timeline         []EventDoc        `json:"timeline"`
+	Escalation       EscalationDoc     `json:"escalation"`
+}
+
+// EscalationDoc is the escalation state (seed §7) when the document was
+// made.
+type EscalationDoc struct {
+	Tier           int    `json:"tier"`
+	NextTier       int    `json:"next_tier,omitempty"` // 0 (left out) at the top tier
+	Due            bool   `json:"due"`
+	DueSince       string `json:"due_since,omitempty"` // when it fell due, if due
+	DueAt          string `json:"due_at,omitempty"`    // when it will fall due, if not yet
+	Reason         string `json:"reason,omitempty"`
+	EscalatedAt    string `json:"escalated_at,omitempty"`
+	AcknowledgedAt string `json:"acknowledged_at,omitempty"` // the tier took it
 }
 
 // ProgressDoc is checklist progress.
@@ -119,6 +133,14 @@ func (inc *Incident) Doc(now time.Time) IncidentDoc {
 	}
 	for _, e := range inc.Timeline {
 		d.Timeline = append(d.Timeline, EventDoc{At: FormatTime(e.At), Actor: e.Actor, Kind: string(e.Kind), Text: e.Text})
+	}
+	esc := inc.Escalation(now)
+	d.Escalation = EscalationDoc{Tier: esc.Tier, NextTier: esc.NextTier, Due: esc.Due, Reason: esc.Reason,
+		EscalatedAt: FormatTime(inc.EscalatedAt), AcknowledgedAt: FormatTime(inc.TierAckAt)}
+	if esc.Due {
+		d.Escalation.DueSince = FormatTime(esc.DueAt)
+	} else {
+		d.Escalation.DueAt = FormatTime(esc.DueAt)
 	}
 	return d
 }
