@@ -187,7 +187,9 @@ func runConsole(g globals) error {
 		Session: session, Host: host, PID: os.Getpid()})
 	// Bubble Tea restores the terminal on exit, on ctrl+c and after a
 	// panic (it recovers, restores, then reports it).
-	_, err = tea.NewProgram(app, tea.WithAltScreen()).Run()
+	// 20 frames a second at most: keys still echo within 50 ms, and an
+	// idle console wakes a third as often as at the default 60.
+	_, err = tea.NewProgram(app, tea.WithAltScreen(), tea.WithFPS(20)).Run()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if lerr := st.Leave(ctx, session); lerr != nil && err == nil {

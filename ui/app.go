@@ -97,6 +97,9 @@ type App struct {
 
 	clock func() tea.Cmd // the one 1-second clock; tests stop it
 	poll  func() tea.Cmd // the next data_version poll; tests stop it
+
+	frame      string // the last frame rendered, valid until the next message
+	frameValid bool
 }
 
 // New builds the console.
@@ -173,8 +176,18 @@ func (a *App) setFlash(text string, isErr bool) {
 	a.flash, a.flashErr, a.flashAt = text, isErr, a.env.now
 }
 
-// Update handles one message.
+// Update handles one message. Bubble Tea renders after every message; a
+// poll that found nothing new leaves the frame as it was, so View returns
+// the frame it made last (a console idles at four polls a second).
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(dataVersionMsg); ok && m.err == nil && a.polled && m.version == a.version {
+		return a, a.poll()
+	}
+	a.frameValid = false
+	return a.update(msg)
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
@@ -372,6 +385,14 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // View renders the screen.
 func (a *App) View() string {
+	if a.frameValid {
+		return a.frame
+	}
+	a.frame, a.frameValid = a.render(), true
+	return a.frame
+}
+
+func (a *App) render() string {
 	if a.lay.TooSmall {
 		return a.tooSmall()
 	}
