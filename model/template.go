@@ -1,0 +1,163 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Audience is who a communication is for.
+type Audience string
+
+// The audiences of the seed's templates (§5).
+const (
+	AudienceInternal Audience = "internal"
+	AudienceCustomer Audience = "customer"
+)
+
+// TemplateData is everything an incident knows that a communication
+// template (seed §5, §7.3) can use. Times are written in the viewer's zone
+// with its offset; every string is plain text (PlainText): a template
+// filled from it can hold no escape sequence.
+type TemplateData struct {
+	Key              string
+	Title            string
+	Severity         string // "P1"
+	SeverityName     string // "Critical"
+	SeverityLabel    string // "P1 - Critical"
+	Status           string // the seed's status words: Investigating, Resolved
+	Phase            string
+	Now              string // "2026-12-03 14:05 CET (+01:00)"
+	StartedAt        string
+	DetectedAt       string
+	AcknowledgedAt   string // "" until acknowledged
+	ResolvedAt       string // "" until resolved
+	Duration         string // start to resolution (or to now while open): "2h 13m"
+	CustomersPct     string // "62%"
+	Impact           string // business impact: critical, important, other
+	Services         []ServiceImpact
+	ServiceNames     string        // "Registry Service, Transport Layer"; "" if none named
+	Actions          []ActionTaken // ticked checklist steps, oldest first
+	Roles            []RoleHolder  // assigned roles in the seed's order
+	Commander        string
+	Updates          []UpdateEntry // status updates and sent communications, oldest first
+	NextUpdateAt     string        // when the next status update is due; "" if none
+	Tier             int
+	NextTier         int
+	EscalationReason string
+	EscalatedAt      string
+}
+
+// ServiceImpact is an affected service with its impact (seed §2.3).
+type ServiceImpact struct {
+	Name, Tier, DowntimeImpact, PerformanceImpact string
+}
+
+// ActionTaken is a ticked checklist step.
+type ActionTaken struct {
+	At, By, Text string
+}
+
+// RoleHolder is one assigned role.
+type RoleHolder struct {
+	Role, Person string
+}
+
+// UpdateEntry is one earlier update.
+type UpdateEntry struct {
+	At, By, Text string
+}
+
+// TimeWithZone formats an instant for people: "2026-12-03 14:05 CET (+01:00)".
+func TimeWithZone(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST (-07:00)")
+}
+
+// HumanDuration writes a duration as "2h 13m", "3d 4h", "45m", "30s".
+func HumanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Second)
+	days, hours, mins := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	case mins > 0:
+		return fmt.Sprintf("%dm", mins)
+	}
+	return fmt.Sprintf("%ds", int(d/time.Second))
+}
+
+// NewTemplateData gathers what the incident knows, as of now, for the
+// viewer's zone. The incident must be loaded whole (checklist, timeline).
+func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Location) TemplateData {
+	at := func(t time.Time) string { return TimeWithZone(t, loc) }
+	d := TemplateData{
+		Key: inc.Key(), Title: PlainLine(inc.Title),
+		Severity: inc.Severity.String(), SeverityName: inc.Severity.Label(),
+		SeverityLabel: inc.Severity.String() + " - " + inc.Severity.Label(),
+		Phase:         inc.Phase.String(),
+		Now:           at(now), StartedAt: at(inc.StartedAt), DetectedAt: at(inc.DetectedAt),
+		AcknowledgedAt: at(inc.AcknowledgedAt), ResolvedAt: at(inc.ResolvedAt),
+		CustomersPct: formatPct(inc.CustomersPct), Impact: string(inc.Impact),
+		Commander: PlainLine(inc.Commander()),
+		Tier:      inc.tier(), EscalatedAt: at(inc.EscalatedAt),
+	}
+	d.Status = "Investigating"
+	end := now
+	if !inc.ResolvedAt.IsZero() {
+		d.Status = "Resolved"
+		end = inc.ResolvedAt
+	}
+	start := inc.StartedAt
+	if start.IsZero() {
+		start = inc.DetectedAt
+	}
+	d.Duration = HumanDuration(end.Sub(start))
+	var names []string
+	for _, id := range inc.Services {
+		svc, ok := cat.Service(id)
+		if !ok {
+			svc = Service{Name: id}
+		}
+		d.Services = append(d.Services, ServiceImpact{Name: svc.Name, Tier: svc.Tier,
+			DowntimeImpact: svc.DowntimeImpact, PerformanceImpact: svc.PerformanceImpact})
+		names = append(names, svc.Name)
+	}
+	d.ServiceNames = strings.Join(names, ", ")
+	var done []ChecklistItem
+	for _, it := range inc.Checklist {
+		if it.Done && !it.Retired {
+			done = append(done, it)
+		}
+	}
+	sort.SliceStable(done, func(i, j int) bool { return done[i].DoneAt.Before(done[j].DoneAt) })
+	for _, it := range done {
+		d.Actions = append(d.Actions, ActionTaken{At: at(it.DoneAt), By: PlainLine(it.DoneBy), Text: PlainLine(it.Text)})
+	}
+	for _, r := range Roles {
+		if p := inc.Roles[r]; p != "" {
+			d.Roles = append(d.Roles, RoleHolder{Role: string(r), Person: PlainLine(p)})
+		}
+	}
+	for _, e := range inc.Timeline {
+		if e.Kind == EventStatusUpdate {
+			d.Updates = append(d.Updates, UpdateEntry{At: at(e.At), By: PlainLine(e.Actor), Text: PlainText(e.Text)})
+		}
+	}
+	for _, dl := range inc.Deadlines(now) {
+		if dl.ID == DeadlineStatusUpdate {
+			d.NextUpdateAt = at(dl.DueAt)
+		}
+	}
+	esc := inc.Escalation(now)
+	d.NextTier, d.EscalationReason = esc.NextTier, esc.Reason
+	return d
+}
