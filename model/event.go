@@ -29,7 +29,9 @@ const (
 // moving the incident forward. That is a checklist tick, a phase change,
 // a timeline note, an acknowledgment (of the incident or of an
 // escalation), mitigation, resolution, a status update or an escalation.
-// Not progress: an untick, a role or severity change, reopening.
+// Not progress: an untick, a role or severity change, reopening, a sent
+// communication that is not a status update. The declaration counts: the
+// clock starts at it.
 func IsProgress(k EventKind) bool {
 	switch k {
 	case EventTick, EventPhase, EventNote, EventAcknowledged, EventMitigated, EventResolved,
