@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
 	"github.com/warroom/warroom/ui"
 )
 
@@ -280,4 +281,49 @@ func printIncident(w io.Writer, inc *model.Incident, cat model.Catalog, now time
 	for _, e := range inc.Timeline {
 		fmt.Fprintf(w, "  %s  %-10s %-12s %s\n", at(e.At), ui.Fit(e.Actor, 10), e.Kind, ui.Sanitize(e.Text))
 	}
+}
+
+func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("draft", &g, stderr)
+	name := fs.String("template", "status-update", "template name")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"draft takes one incident key: warroom draft INC-0001 --template status-update"}
+	}
+	number, err := model.ParseKey(pos[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	tmpls, err := playbooks.Templates()
+	if err != nil {
+		return err
+	}
+	t, ok := playbooks.FindTemplate(tmpls, *name)
+	if !ok {
+		names := make([]string, len(tmpls))
+		for i, t := range tmpls {
+			names[i] = t.Name
+		}
+		return usageError{fmt.Sprintf("unknown template %q (want one of %s)", *name, strings.Join(names, ", "))}
+	}
+	st, cat, err := open(g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	inc, err := st.Get(ctx, number)
+	if err != nil {
+		return err
+	}
+	text, err := t.Fill(model.NewTemplateData(inc, cat, time.Now(), time.Local))
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, text)
+	return err
 }

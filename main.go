@@ -9,6 +9,7 @@
 //	warroom declare --title TEXT [flags]            declare an incident, print its key
 //	warroom list [--json]                           list open and resolved incidents
 //	warroom show KEY [--json]                       print one incident
+//	warroom draft KEY --template NAME               print a filled communication template
 //
 // main.go parses flags and subcommands and wires store, playbooks and ui;
 // the subcommands' output is in cli.go.
@@ -84,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runList(g, rest, stdout, stderr)
 	case "show":
 		err = runShow(g, rest, stdout, stderr)
+	case "draft":
+		err = runDraft(g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -181,10 +184,14 @@ func runConsole(g globals) error {
 		return err
 	}
 	defer st.Close()
+	tmpls, err := playbooks.Templates()
+	if err != nil {
+		return fmt.Errorf("built-in templates: %w", err)
+	}
 	host, _ := os.Hostname()
 	session := newSession()
 	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path(),
-		Session: session, Host: host, PID: os.Getpid()})
+		Session: session, Host: host, PID: os.Getpid(), Templates: tmpls})
 	// Bubble Tea restores the terminal on exit, on ctrl+c and after a
 	// panic (it recovers, restores, then reports it).
 	// 20 frames a second at most: keys still echo within 50 ms, and an

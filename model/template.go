@@ -47,6 +47,27 @@ type TemplateData struct {
 	NextTier         int
 	EscalationReason string
 	EscalatedAt      string
+
+	// UpdateEvery is the status-update cadence of the incident's policy,
+	// "30m"; "" if it has none. NextUpdateIfSent is when the next update
+	// falls due if a communication that counts as a status update is sent
+	// now (Now plus the cadence); "" unless the incident is open and has a
+	// cadence.
+	UpdateEvery, NextUpdateIfSent string
+	// Escalation is the escalation an escalation notification (seed §7.3)
+	// announces.
+	Escalation EscalationNotice
+}
+
+// EscalationNotice is the escalation an escalation notification announces:
+// the last one recorded (Tier From -> Tier To, with the reason recorded on
+// the timeline), or, before any, the one the trigger calls for next
+// (Tier -> NextTier, with the trigger's reason).
+type EscalationNotice struct {
+	From, To      int    // tiers; To is 0 when there is no tier above From
+	Reason        string // "" when unknown
+	At            string // when it was recorded; "" before
+	RespondWithin string // Tier To's response target (seed §7.1), "30m"; "" if none
 }
 
 // ServiceImpact is an affected service with its impact (seed §2.3).
@@ -67,6 +88,22 @@ type RoleHolder struct {
 // UpdateEntry is one earlier update.
 type UpdateEntry struct {
 	At, By, Text string
+}
+
+// Role returns the person holding a role, "" if nobody does. The role is
+// named as ParseRole reads it ("Incident Commander", "ic", "tech"); an
+// unknown one is an error, so a template naming it is refused when loaded.
+func (d TemplateData) Role(name string) (string, error) {
+	r, err := ParseRole(name)
+	if err != nil {
+		return "", err
+	}
+	for _, h := range d.Roles {
+		if h.Role == string(r) {
+			return h.Person, nil
+		}
+	}
+	return "", nil
 }
 
 // TimeWithZone formats an instant for people: "2026-12-03 14:05 CET (+01:00)".
@@ -157,7 +194,44 @@ func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Locati
 			d.NextUpdateAt = at(dl.DueAt)
 		}
 	}
+	if every := inc.Policy.StatusUpdateEvery; every > 0 {
+		d.UpdateEvery = spanText(every)
+		if inc.Status == StatusOpen {
+			d.NextUpdateIfSent = at(now.Add(every))
+		}
+	}
 	esc := inc.Escalation(now)
 	d.NextTier, d.EscalationReason = esc.NextTier, esc.Reason
+	d.Escalation = escalationNotice(inc, esc, at)
 	return d
+}
+
+// escalationNotice finds the escalation a notification announces: the last
+// one on the timeline (its text is Escalate's, "escalated Tier 1 -> Tier 2:
+// reason"), else the incident's tier and the one above it, else, before
+// any, the next one the trigger calls for.
+func escalationNotice(inc *Incident, esc Escalation, at func(time.Time) string) EscalationNotice {
+	var n EscalationNotice
+	if inc.EscalatedAt.IsZero() {
+		n = EscalationNotice{From: esc.Tier, To: esc.NextTier, Reason: esc.Reason}
+	} else {
+		n = EscalationNotice{From: max(inc.tier()-1, 1), To: inc.tier(), At: at(inc.EscalatedAt)}
+		for i := len(inc.Timeline) - 1; i >= 0; i-- {
+			e := inc.Timeline[i]
+			if e.Kind != EventEscalated {
+				continue
+			}
+			head, reason, _ := strings.Cut(e.Text, ": ")
+			var from, to int
+			if _, err := fmt.Sscanf(head, "escalated Tier %d -> Tier %d", &from, &to); err == nil {
+				n.From, n.To = from, to
+			}
+			n.Reason = strings.TrimSpace(PlainLine(reason))
+			break
+		}
+	}
+	if tiers := inc.Policy.Escalation.Tiers; n.To >= 1 && n.To <= len(tiers) && tiers[n.To-1] > 0 {
+		n.RespondWithin = spanText(tiers[n.To-1])
+	}
+	return n
 }

@@ -82,6 +82,14 @@ type groupDoc struct {
 	Steps []stepDoc `yaml:"steps"`
 }
 
+// templateDoc is the front matter of a template file, status-update.tmpl.
+type templateDoc struct {
+	Name           string `yaml:"name"`
+	Title          string `yaml:"title"` // optional: the name
+	Audience       string `yaml:"audience"`
+	CountsAsUpdate *bool  `yaml:"counts_as_update"`
+}
+
 // explicitStep is the long form of a step, with an explicit id.
 type explicitStep struct {
 	ID   string `yaml:"id"`
@@ -132,6 +140,7 @@ var knownFields = func() map[string][]string {
 		reflect.TypeFor[servicesDoc](), reflect.TypeFor[serviceDoc](),
 		reflect.TypeFor[playbookDoc](), reflect.TypeFor[phaseDoc](), reflect.TypeFor[windowDoc](),
 		reflect.TypeFor[groupDoc](), reflect.TypeFor[explicitStep](),
+		reflect.TypeFor[templateDoc](),
 	} {
 		for f := range t.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")

@@ -21,6 +21,7 @@ type file struct {
 	root     *yaml.Node // the document's top node; nil when it was not parsed
 	bad      []loc      // fields with structure problems, which later checks leave alone
 	problems []Problem
+	empty    string // the problem an empty document is; "the file is empty" when unset
 }
 
 // decodeFile reads the named file into v, a pointer to the file's document
@@ -39,17 +40,27 @@ func decodeFile(fsys fs.FS, name string, v any) (f *file, ok bool) {
 		}
 		return f, false
 	}
+	return f, f.decode(data, v)
+}
+
+// decode parses data, the file's YAML, into v, as decodeFile does, and
+// reports whether v was decoded.
+func (f *file) decode(data []byte, v any) bool {
+	empty := f.empty
+	if empty == "" {
+		empty = "the file is empty"
+	}
 
 	// First the node tree, which locates every later problem.
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			f.add(0, nil, "the file is empty")
+			f.add(0, nil, empty)
 		} else {
 			f.syntaxError(err)
 		}
-		return f, false
+		return false
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
@@ -57,30 +68,30 @@ func decodeFile(fsys fs.FS, name string, v any) (f *file, ok bool) {
 		f.add(extra.Line, nil, "only one YAML document is allowed per file")
 	case !errors.Is(err, io.EOF):
 		f.syntaxError(err)
-		return f, false
+		return false
 	}
 	if len(doc.Content) == 0 || doc.Content[0].ShortTag() == "!!null" {
-		f.add(0, nil, "the file is empty")
-		return f, false
+		f.add(0, nil, empty)
+		return false
 	}
 	f.root = doc.Content[0]
 
 	// Then the document itself, strictly.
 	strict := yaml.NewDecoder(bytes.NewReader(data))
 	strict.KnownFields(true)
-	err = strict.Decode(v)
+	err := strict.Decode(v)
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, msg := range te.Errors {
 			f.structureError(msg)
 		}
-		return f, true
+		return true
 	}
 	if err != nil {
 		f.syntaxError(err) // for example "document contains excessive aliasing"
-		return f, false
+		return false
 	}
-	return f, true
+	return true
 }
 
 // add records a problem at a known line.
@@ -192,6 +203,8 @@ func describeType(t string) string {
 		return "a whole number"
 	case strings.HasPrefix(t, "float"):
 		return "a number"
+	case t == "bool":
+		return "true or false"
 	}
 	return t
 }

@@ -26,6 +26,9 @@ import (
 //     (<= 1 ms each);
 //   - BenchmarkHeartbeat: one console's presence, every 10 s; about a
 //     BenchmarkBareInsert.
+//   - BenchmarkSaveDraft (drafts_test.go): one autosave of a 2,000-character
+//     draft, at most about once a second while someone types; about a
+//     BenchmarkBareInsert.
 //
 // go test -run '^$' -bench . -benchtime 200x ./store/
 //

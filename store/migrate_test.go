@@ -19,7 +19,7 @@ var allKinds = []model.EventKind{
 	model.EventDeclared, model.EventAcknowledged, model.EventMitigated, model.EventPhase,
 	model.EventTick, model.EventUntick, model.EventSeverity, model.EventRole, model.EventNote,
 	model.EventResolved, model.EventClosed, model.EventReopened, model.EventStatusUpdate,
-	model.EventEscalated, model.EventEscalationAck,
+	model.EventEscalated, model.EventEscalationAck, model.EventCommunication,
 }
 
 // createV1 makes a database at schema version 1, as the first released
@@ -88,7 +88,7 @@ func TestMigration0002Backfill(t *testing.T) {
 	assertIntegrity(t, path)
 	var recorded int
 	require.NoError(t, s.db.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&recorded))
-	assert.Equal(t, 2, recorded)
+	assert.Equal(t, SchemaVersion, recorded)
 
 	_, err = s.db.Exec("UPDATE incidents SET tier = 0 WHERE number = 1")
 	assert.ErrorIs(t, domainErr(err), model.ErrConflict, "tier >= 1")

@@ -31,14 +31,15 @@ const helperEnv = "WARROOM_STORE_HELPER"
 
 // helperJob is what a child process is to do.
 type helperJob struct {
-	Mode   string  // "writer" or "killed"
+	Mode   string  // "writer", "killed" or "autosave"
 	DB     string  // the database file
 	Writer int     // the child's number, in its actor and texts
-	Notes  []int64 // writer: a note on each of these incidents, in turn; killed: [the incident]
+	Notes  []int64 // writer: a note on each of these incidents, in turn; killed, autosave: [the incident]
 	Rounds int     // writer: how many notes
 	Item   int64   // writer: the checklist item it ticks and unticks
 	Number int64   // writer: the incident of Item
 	Toggle int     // writer: how many times it ticks or unticks Item
+	Seed   uint64  // autosave: with Writer, seeds the pauses between saves
 }
 
 // child is a running helper process. Its stdout comes line by line on
@@ -108,6 +109,8 @@ func TestHelperWriter(t *testing.T) {
 			err = job.write()
 		case "killed":
 			err = job.writeUntilKilled()
+		case "autosave":
+			err = job.autosaveUntilKilled()
 		default:
 			err = fmt.Errorf("unknown helper mode %q", job.Mode)
 		}

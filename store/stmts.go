@@ -6,16 +6,18 @@ import (
 	"errors"
 )
 
-// stmts are the statements of the hottest writes, a checklist tick and a
-// console's heartbeat, and of the board's reload after every change,
-// prepared once per Store (database/sql then prepares each once per
-// connection) so that they do not pay for parsing SQL on every call.
+// stmts are the statements of the hottest writes, a checklist tick, a
+// console's heartbeat and a draft's autosave, and of the board's reload
+// after every change, prepared once per Store (database/sql then prepares
+// each once per connection) so that they do not pay for parsing SQL on
+// every call.
 type stmts struct {
 	stepState   *sql.Stmt // an item's state and its incident's, by item id and incident number
 	setStep     *sql.Stmt // tick or untick an item
 	record      *sql.Stmt // set an incident's updated_at, last_progress_at and last_update_at
 	insertEvent *sql.Stmt // append to a timeline
 	heartbeat   *sql.Stmt // insert or refresh a presence row
+	saveDraft   *sql.Stmt // a draft's body and updated_at, unless it was sent
 	board       *sql.Stmt // boardQuery
 }
 
@@ -32,6 +34,7 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.record, "UPDATE incidents SET updated_at = ?, last_progress_at = ?, last_update_at = ? WHERE id = ?"},
 		{&st.insertEvent, "INSERT INTO events (incident_id, at, actor, kind, text, item_id) VALUES (?, ?, ?, ?, ?, ?)"},
 		{&st.board, boardQuery},
+		{&st.saveDraft, "UPDATE drafts SET body = ?, updated_at = ? WHERE id = ? AND sent_at IS NULL"},
 		{&st.heartbeat, `INSERT INTO presence (session, actor, host, pid, started_at, last_seen)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (session) DO UPDATE SET actor = excluded.actor, host = excluded.host,
@@ -48,7 +51,7 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 
 func (st *stmts) close() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{st.stepState, st.setStep, st.record, st.insertEvent, st.heartbeat, st.board} {
+	for _, stmt := range []*sql.Stmt{st.stepState, st.setStep, st.record, st.insertEvent, st.heartbeat, st.board, st.saveDraft} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

@@ -18,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
 	"github.com/warroom/warroom/store"
 )
 
@@ -34,8 +35,14 @@ type Config struct {
 	Session string
 	Host    string
 	PID     int
-	// Bell receives the terminal bell (BEL); nil is standard output.
-	Bell io.Writer
+	// Terminal receives what the console writes around the renderer: the
+	// bell (BEL) and clipboard copies (OSC 52). nil is standard output.
+	Terminal io.Writer
+	// Templates are the communication templates drafts start from.
+	Templates []playbooks.Template
+	// ExportDir is where drafts are saved as files; "" is the working
+	// directory.
+	ExportDir string
 }
 
 // env is what every screen shares: configuration, keys, styles and the
@@ -53,6 +60,8 @@ type screen int
 const (
 	screenBoard screen = iota
 	screenIncident
+	screenDrafts
+	screenEditor
 )
 
 // Messages the screens send to the root to change screen or open a modal.
@@ -75,6 +84,8 @@ type App struct {
 	screen   screen
 	board    Board
 	incident IncidentScreen
+	drafts   DraftsScreen
+	editor   *EditorScreen
 	form     *DeclareForm
 	prompt   *Prompt
 	doc      *Document
@@ -107,8 +118,8 @@ func New(cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Bell == nil {
-		cfg.Bell = os.Stdout
+	if cfg.Terminal == nil {
+		cfg.Terminal = os.Stdout
 	}
 	loc := cfg.Location
 	if loc == nil {
@@ -118,7 +129,7 @@ func New(cfg Config) *App {
 	h := help.New()
 	h.Styles.ShortKey = e.styles.Accent
 	h.Styles.FullKey = e.styles.Accent
-	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), clock: tick, startedAt: e.now}
+	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), drafts: newDraftsScreen(e), clock: tick, startedAt: e.now}
 	a.poll = func() tea.Cmd { return poll(cfg.Store, PollInterval) }
 	a.resize(80, 24)
 	return a
@@ -145,6 +156,9 @@ func (a *App) reloadBoard() tea.Cmd {
 }
 
 func (a *App) reloadIncident() tea.Cmd {
+	if a.screen == screenDrafts {
+		return loadDrafts(a.env.cfg.Store, a.drafts.number)
+	}
 	if a.screen != screenIncident {
 		return nil
 	}
@@ -161,6 +175,10 @@ func (a *App) resize(w, h int) {
 	a.help.Width = a.lay.Width
 	a.board.SetSize(a.lay)
 	a.incident.SetSize(a.lay)
+	a.drafts.SetSize(a.lay)
+	if a.editor != nil {
+		a.editor.SetSize(a.lay)
+	}
 	if a.form != nil {
 		a.form.SetSize(a.lay)
 	}
@@ -284,6 +302,77 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.incident.Open(msg.number)
 		return a, a.reloadIncident()
 
+	case openDraftsMsg:
+		if a.incident.inc == nil || a.incident.inc.Number != msg.number {
+			return a, nil
+		}
+		a.screen, a.editor = screenDrafts, nil
+		a.drafts.Open(a.incident.inc)
+		return a, loadDrafts(a.env.cfg.Store, msg.number)
+
+	case draftsLoadedMsg:
+		if msg.err != nil {
+			a.setFlash("loading drafts: "+msg.err.Error(), true)
+		} else if msg.number == a.drafts.number {
+			a.drafts.SetDrafts(msg.drafts)
+		}
+		return a, nil
+
+	case draftCreatedMsg:
+		if msg.err != nil {
+			a.setFlash("new draft: "+describeErr(msg.err), true)
+			return a, nil
+		}
+		return a, a.openEditor(msg.draft)
+
+	case openDraftMsg:
+		if msg.draft.Sent() {
+			a.doc = newDocument(a.env, fmt.Sprintf("Draft #%d · %s · sent %s by %s · y copies · esc closes",
+				msg.draft.ID, msg.draft.Template, msg.draft.SentAt.In(a.env.loc).Format("2006-01-02 15:04"), Sanitize(msg.draft.SentBy)),
+				msg.draft.Body)
+			a.doc.SetSize(a.lay)
+			return a, nil
+		}
+		return a, a.openEditor(msg.draft)
+
+	case autosaveMsg:
+		if a.editor != nil && a.editor.draft.ID == msg.id {
+			return a, a.editor.autosave()
+		}
+		return a, nil
+
+	case draftSavedMsg:
+		if a.editor != nil && a.editor.draft.ID == msg.id {
+			return a, a.editor.savedDone(msg)
+		}
+		if msg.err != nil {
+			a.setFlash(fmt.Sprintf("draft #%d NOT SAVED: %v", msg.id, msg.err), true)
+		}
+		return a, nil
+
+	case externalDoneMsg:
+		if a.editor != nil && a.editor.draft.ID == msg.id {
+			return a, a.editor.externalEdited(msg)
+		}
+		return a, nil
+
+	case draftSentMsg:
+		if msg.err != nil {
+			if a.editor != nil {
+				a.editor.saving = false
+			}
+			a.setFlash(fmt.Sprintf("draft #%d not sent: %s", msg.draft.ID, describeErr(msg.err)), true)
+			return a, nil
+		}
+		what := fmt.Sprintf("sent %s (#%d): on the timeline", msg.draft.Template, msg.draft.ID)
+		if msg.draft.CountsAsUpdate {
+			what += "; status-update clock restarted"
+		}
+		a.setFlash(model.FormatKey(msg.draft.IncidentNumber)+": "+what, false)
+		a.editor = nil
+		a.screen = screenDrafts
+		return a, tea.Batch(a.reloadBoard(), loadDrafts(a.env.cfg.Store, msg.draft.IncidentNumber))
+
 	case backMsg:
 		a.screen = screenBoard
 		return a, a.reloadBoard()
@@ -362,6 +451,9 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if a.screen == screenEditor {
+		return a.editor.HandleKey(msg) // every key is text, but the editor's own
+	}
 	if key.Matches(msg, k.Help) {
 		a.showHelp = true
 		return nil
@@ -378,9 +470,20 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch a.screen {
 	case screenIncident:
 		return a.incident.HandleKey(msg)
+	case screenDrafts:
+		return a.drafts.HandleKey(msg)
+	case screenEditor:
+		return a.editor.HandleKey(msg)
 	default:
 		return a.board.HandleKey(msg)
 	}
+}
+
+func (a *App) openEditor(d model.Draft) tea.Cmd {
+	a.editor = newEditorScreen(a.env, d)
+	a.editor.SetSize(a.lay)
+	a.screen = screenEditor
+	return nil
 }
 
 // View renders the screen.
@@ -406,6 +509,10 @@ func (a *App) render() string {
 		body = a.doc.View()
 	case a.screen == screenIncident:
 		body = a.incident.View()
+	case a.screen == screenDrafts:
+		body = a.drafts.View()
+	case a.screen == screenEditor:
+		body = a.editor.View()
 	default:
 		body = a.board.View()
 	}
@@ -484,7 +591,7 @@ func (a *App) scanAttention() tea.Cmd {
 	if fresh == 0 {
 		return nil
 	}
-	return ringBell(a.env.cfg.Bell)
+	return ringBell(a.env.cfg.Terminal)
 }
 
 // banner names what is due: the newest alert, and how many more.
@@ -523,6 +630,10 @@ func (a *App) footer() string {
 		keys = []key.Binding{a.env.keys.Back}
 	case a.screen == screenIncident:
 		keys = a.incident.ShortHelp()
+	case a.screen == screenDrafts:
+		keys = a.drafts.ShortHelp()
+	case a.screen == screenEditor:
+		keys = a.editor.ShortHelp()
 	default:
 		keys = a.board.ShortHelp()
 	}
@@ -532,10 +643,14 @@ func (a *App) footer() string {
 func (a *App) helpView() string {
 	var groups [][]key.Binding
 	title := "Board"
-	if a.screen == screenIncident {
-		groups = a.incident.FullHelp()
-		title = "Incident screen"
-	} else {
+	switch a.screen {
+	case screenIncident:
+		groups, title = a.incident.FullHelp(), "Incident screen"
+	case screenDrafts:
+		groups, title = a.drafts.FullHelp(), "Drafts"
+	case screenEditor:
+		groups, title = a.editor.FullHelp(), "Draft editor"
+	default:
 		groups = a.board.FullHelp()
 	}
 	h := a.help

@@ -107,6 +107,16 @@ func (h *harness) key(k string) {
 		msg = tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "ctrl+s":
 		msg = tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "ctrl+g":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlG}
+	case "ctrl+o":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlO}
+	case "ctrl+y":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlY}
+	case "ctrl+r":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlR}
+	case "ctrl+e":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlE}
 	default:
 		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 	}

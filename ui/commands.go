@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
 	"github.com/warroom/warroom/store"
 )
 
@@ -26,6 +27,12 @@ type Store interface {
 	// Heartbeat and Present tell who else has this database open.
 	Heartbeat(ctx context.Context, p store.Presence) error
 	Present(ctx context.Context, since time.Time) ([]store.Presence, error)
+
+	// Drafts of communications.
+	CreateDraft(ctx context.Context, number int64, d model.Draft) (model.Draft, error)
+	SaveDraft(ctx context.Context, id int64, body string, now time.Time) error
+	Drafts(ctx context.Context, number int64) ([]model.Draft, error)
+	SendDraft(ctx context.Context, id int64, unfilled []string, override, actor string, now time.Time) (*model.Incident, model.Draft, error)
 }
 
 // The messages async work sends back. Each carries what it belongs to, so
@@ -194,5 +201,93 @@ func escalate(st Store, number int64, fn func(inc *model.Incident) (model.Event,
 			what = fmt.Sprintf("escalated to Tier %d", inc.Tier)
 		}
 		return actionDoneMsg{number: number, what: what, inc: inc, err: err, notice: true}
+	}
+}
+
+type (
+	openDraftsMsg   struct{ number int64 }
+	openDraftMsg    struct{ draft model.Draft }
+	draftsLoadedMsg struct {
+		number int64
+		drafts []model.Draft
+		err    error
+	}
+	draftCreatedMsg struct {
+		draft model.Draft
+		err   error
+	}
+	autosaveMsg   struct{ id int64 }
+	draftSavedMsg struct {
+		id   int64
+		body string
+		at   time.Time
+		err  error
+	}
+	externalDoneMsg struct {
+		id   int64
+		text string
+		err  error
+	}
+	draftSentMsg struct {
+		draft model.Draft
+		err   error
+	}
+)
+
+func loadDrafts(st Store, number int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		ds, err := st.Drafts(ctx, number)
+		return draftsLoadedMsg{number: number, drafts: ds, err: err}
+	}
+}
+
+// newDraft fills a template from the whole incident as it is now and
+// stores the draft.
+func newDraft(e *env, number int64, t playbooks.Template) tea.Cmd {
+	st, cat, loc, now, actor := e.cfg.Store, e.cfg.Catalog, e.loc, e.cfg.Now(), e.cfg.Actor
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		inc, err := st.Get(ctx, number)
+		if err != nil {
+			return draftCreatedMsg{err: err}
+		}
+		body, err := t.Fill(model.NewTemplateData(inc, cat, now, loc))
+		if err != nil {
+			return draftCreatedMsg{err: err}
+		}
+		d, err := st.CreateDraft(ctx, number, model.Draft{
+			IncidentNumber: number, Template: t.Name, Audience: t.Audience, CountsAsUpdate: t.CountsAsUpdate,
+			Body: body, Author: actor, CreatedAt: now, UpdatedAt: now,
+		})
+		return draftCreatedMsg{draft: d, err: err}
+	}
+}
+
+func saveDraft(st Store, id int64, body string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		err := st.SaveDraft(ctx, id, body, now)
+		return draftSavedMsg{id: id, body: body, at: now, err: err}
+	}
+}
+
+// sendDraft stores the final text, then marks it sent, so what the
+// timeline records is exactly what is on screen.
+func sendDraft(st Store, d model.Draft, body string, unfilled []string, override, actor string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		if err := st.SaveDraft(ctx, d.ID, body, now); err != nil {
+			return draftSentMsg{draft: d, err: err}
+		}
+		_, sent, err := st.SendDraft(ctx, d.ID, unfilled, override, actor, now)
+		if err != nil {
+			return draftSentMsg{draft: d, err: err}
+		}
+		return draftSentMsg{draft: sent}
 	}
 }

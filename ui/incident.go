@@ -236,6 +236,8 @@ func (s *IncidentScreen) action(msg tea.KeyMsg) tea.Cmd {
 		})
 	case key.Matches(msg, k.Note):
 		return openPrompt(notePrompt(e, n))
+	case key.Matches(msg, k.Drafts):
+		return func() tea.Msg { return openDraftsMsg{number: n} }
 	case key.Matches(msg, k.Severity):
 		return openPrompt(severityPrompt(e, inc))
 	case key.Matches(msg, k.Role):
@@ -484,7 +486,7 @@ func (s *IncidentScreen) deadlineLine(d model.Deadline, w int) string {
 // ShortHelp is the footer's key list.
 func (s *IncidentScreen) ShortHelp() []key.Binding {
 	k := s.env.keys
-	return []key.Binding{k.Tick, k.Acknowledge, k.Advance, k.Note, k.Update, k.Escalate, k.Role, k.Severity, k.Resolve, k.Back, k.Help}
+	return []key.Binding{k.Tick, k.Acknowledge, k.Advance, k.Note, k.Update, k.Drafts, k.Escalate, k.Role, k.Severity, k.Resolve, k.Back, k.Help}
 }
 
 // FullHelp is the '?' overlay's key list.
@@ -493,7 +495,7 @@ func (s *IncidentScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity, k.Escalate},
-		{k.Role, k.Note, k.Update, k.Resolve, k.CloseInc, k.Reopen},
+		{k.Role, k.Note, k.Update, k.Drafts, k.Resolve, k.CloseInc, k.Reopen},
 		{k.Back, k.AckAlerts, k.Help, k.ForceQ},
 	}
 }

@@ -38,6 +38,15 @@ type KeyMap struct {
 	Escalate    key.Binding
 	Update      key.Binding
 	Copy        key.Binding
+	Drafts      key.Binding
+
+	// draft editor
+	Send      key.Binding
+	SaveNow   key.Binding
+	ExtEditor key.Binding
+	CopyDraft key.Binding
+	WriteFile key.Binding
+	Preview   key.Binding
 
 	// forms and prompts
 	NextField key.Binding
@@ -84,6 +93,14 @@ func DefaultKeyMap() KeyMap {
 		Escalate:    b("e", "escalate", "e"),
 		Update:      b("u", "status update", "u"),
 		Copy:        b("y", "copy (OSC 52)", "y"),
+		Drafts:      b("d", "drafts & templates", "d"),
+
+		Send:      b("ctrl+g", "mark sent", "ctrl+g"),
+		SaveNow:   b("ctrl+s", "save now", "ctrl+s"),
+		ExtEditor: b("ctrl+e", "$EDITOR", "ctrl+e"),
+		CopyDraft: b("ctrl+y", "copy", "ctrl+y"),
+		WriteFile: b("ctrl+o", "save to file", "ctrl+o"),
+		Preview:   b("ctrl+r", "preview", "ctrl+r"),
 
 		NextField: b("tab", "next field", "tab", "down"),
 		PrevField: b("shift+tab", "previous field", "shift+tab", "up"),

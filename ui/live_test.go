@@ -25,7 +25,7 @@ func (h *harness) second(t *testing.T) *harness {
 	t.Cleanup(func() { st.Close() })
 	o := &harness{t: t, st: st, cat: h.cat, now: h.now}
 	o.app = New(Config{Store: st, Catalog: h.cat, Actor: "bob", DBPath: st.Path(),
-		Now: func() time.Time { return o.now }, Location: time.UTC, Bell: &bytes.Buffer{}})
+		Now: func() time.Time { return o.now }, Location: time.UTC, Terminal: &bytes.Buffer{}})
 	o.app.clock = func() tea.Cmd { return nil }
 	o.app.poll = func() tea.Cmd { return nil }
 	o.app.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -112,7 +112,7 @@ func TestEscalationDueAndEscalate(t *testing.T) {
 	assert.Contains(t, text, "[Phone]", "what the console cannot know stays visible")
 
 	var copied bytes.Buffer
-	h.app.env.cfg.Bell = &copied
+	h.app.env.cfg.Terminal = &copied
 	h.key("y")
 	assert.Contains(t, copied.String(), "\x1b]52;c;")
 	h.key("esc")
@@ -150,7 +150,7 @@ func TestStatusUpdateOverdueAndRecorded(t *testing.T) {
 func TestAttentionBellOncePerEvent(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	var bell bytes.Buffer
-	h.app.env.cfg.Bell = &bell
+	h.app.env.cfg.Terminal = &bell
 	h.declare("Registry nodes down", model.P1, t0.Add(-14*time.Minute))
 	h.run(h.app.reloadBoard())
 	// P1 escalation is immediate: one alert, one bell

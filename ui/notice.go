@@ -45,7 +45,7 @@ func (d *Document) HandleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Down):
 		d.offset = min(max(0, len(d.lines)-d.height), d.offset+1)
 	case key.Matches(msg, k.Copy):
-		return copyOSC52(d.env.cfg.Bell, d.Text()), false
+		return copyOSC52(d.env.cfg.Terminal, d.Text()), false
 	}
 	return nil, false
 }

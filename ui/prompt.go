@@ -273,7 +273,9 @@ func reopenPrompt(e *env, inc *model.Incident) *Prompt {
 // staticCursor stops a text input's cursor from blinking: a war-room screen
 // that repaints twice a second for a cursor costs CPU on every console and
 // every tmux client for nothing.
-func staticCursor(ti *textinput.Model) { ti.Cursor.SetMode(cursor.CursorStatic) }
+func staticCursor(ti *textinput.Model) { ti.Cursor.SetMode(staticCursorMode) }
+
+const staticCursorMode = cursor.CursorStatic
 
 func escalatePrompt(e *env, inc *model.Incident, esc model.Escalation) *Prompt {
 	title := fmt.Sprintf("Escalate %s from Tier %d to Tier %d", inc.Key(), esc.Tier, esc.NextTier)

@@ -56,6 +56,8 @@ type Styles struct {
 	Done      lipgloss.Style
 	Field     lipgloss.Style
 	FieldOn   lipgloss.Style
+	// Placeholder marks a [Placeholder] the console could not fill.
+	Placeholder lipgloss.Style
 }
 
 // NewStyles builds the styles of a theme.
@@ -80,22 +82,23 @@ func NewStyles(t Theme) Styles {
 			model.StatePending:  fg(t.Muted),
 			model.StateSkipped:  fg(t.Muted),
 		},
-		Header:    lipgloss.NewStyle().Bold(true).Foreground(t.Title),
-		Title:     lipgloss.NewStyle().Bold(true).Foreground(t.Title),
-		Muted:     fg(t.Muted),
-		Accent:    fg(t.Accent),
-		Bold:      lipgloss.NewStyle().Bold(true),
-		Selected:  lipgloss.NewStyle().Background(t.SelectedBg).Bold(true),
-		Cursor:    fg(t.Accent).Bold(true),
-		Section:   fg(t.Accent).Bold(true),
-		Error:     fg(t.Breached).Bold(true),
-		Success:   fg(t.OK),
-		Banner:    lipgloss.NewStyle().Background(t.SevP1).Foreground(t.OnBadge).Bold(true),
-		Pane:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Border),
-		PaneTitle: fg(t.Accent).Bold(true),
-		Overlay:   lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(0, 1),
-		Done:      fg(t.Muted),
-		Field:     fg(t.Muted),
-		FieldOn:   fg(t.Accent).Bold(true),
+		Header:      lipgloss.NewStyle().Bold(true).Foreground(t.Title),
+		Title:       lipgloss.NewStyle().Bold(true).Foreground(t.Title),
+		Muted:       fg(t.Muted),
+		Accent:      fg(t.Accent),
+		Bold:        lipgloss.NewStyle().Bold(true),
+		Selected:    lipgloss.NewStyle().Background(t.SelectedBg).Bold(true),
+		Cursor:      fg(t.Accent).Bold(true),
+		Section:     fg(t.Accent).Bold(true),
+		Error:       fg(t.Breached).Bold(true),
+		Success:     fg(t.OK),
+		Banner:      lipgloss.NewStyle().Background(t.SevP1).Foreground(t.OnBadge).Bold(true),
+		Pane:        lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Border),
+		PaneTitle:   fg(t.Accent).Bold(true),
+		Overlay:     lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(0, 1),
+		Done:        fg(t.Muted),
+		Field:       fg(t.Muted),
+		FieldOn:     fg(t.Accent).Bold(true),
+		Placeholder: lipgloss.NewStyle().Background(t.Warning).Foreground(t.OnBadgeDark).Bold(true),
 	}
 }
