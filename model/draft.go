@@ -68,9 +68,21 @@ func (inc *Incident) SendDraft(now time.Time, actor string, d Draft, unfilled []
 	if d.CountsAsUpdate {
 		kind = EventStatusUpdate
 	}
-	head := fmt.Sprintf("sent %s (%s, by %s)", d.Template, d.Audience, d.Author)
+	head := fmt.Sprintf("%s%s (%s, by %s)", sentPrefix, d.Template, d.Audience, d.Author)
 	if len(unfilled) > 0 {
 		head += fmt.Sprintf(" with %d placeholder(s) unfilled (override: %s)", len(unfilled), override)
 	}
 	return inc.event(Millis(now), actor, kind, head+"\n"+d.Body), nil
+}
+
+// sentPrefix starts the first line of a sent draft's timeline entry; the
+// full text follows on the next lines.
+const sentPrefix = "sent "
+
+// IsSentDraft reports whether a timeline entry records a sent draft (as
+// opposed to a one-line status update typed with u): its first line is
+// the sent summary and the draft's text follows.
+func (e Event) IsSentDraft() bool {
+	first, _, multi := strings.Cut(e.Text, "\n")
+	return (e.Kind == EventStatusUpdate || e.Kind == EventCommunication) && multi && strings.HasPrefix(first, sentPrefix)
 }

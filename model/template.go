@@ -185,7 +185,10 @@ func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Locati
 		}
 	}
 	for _, e := range inc.Timeline {
-		if e.Kind == EventStatusUpdate {
+		// Only the status updates typed as such: a sent draft is a whole
+		// document, maybe internal, that must not be quoted into the next
+		// customer message.
+		if e.Kind == EventStatusUpdate && !e.IsSentDraft() {
 			d.Updates = append(d.Updates, UpdateEntry{At: at(e.At), By: PlainLine(e.Actor), Text: PlainText(e.Text)})
 		}
 	}

@@ -2,7 +2,8 @@
 // (incident response playbooks for erlmcp v3), as YAML files embedded in the
 // binary, and loads and validates such files into a model.Catalog. Builtin
 // returns the built-in catalog; Load reads the same files from any fs.FS,
-// for custom playbooks.
+// for custom playbooks. Templates returns the communication templates (see
+// below); LoadTemplates reads custom ones.
 //
 // # Files
 //
@@ -105,4 +106,67 @@
 // Load reports every problem it finds, each with its file, line and field,
 // in one *ValidationError: YAML syntax, unknown fields, values of the wrong
 // kind and every rule above.
+//
+// # Communication templates
+//
+// The seed's communication templates (§5.1-5.4, §7.3) are files too,
+// templates/*.tmpl, which Templates loads; LoadTemplates reads *.tmpl from
+// any fs.FS. A template file begins with a front matter block between two
+// lines "---", then the text, a Go text/template over model.TemplateData:
+//
+//	---
+//	name: status-update        # required: lowercase words joined by dashes, unique
+//	title: Status update       # optional: the name
+//	audience: internal         # required: internal or customer
+//	counts_as_update: true     # required: sending it restarts the update clock
+//	---
+//	# INCIDENT STATUS UPDATE - {{.Key}}
+//
+// The built-in names are a contract: detection-notification,
+// status-update, resolution-confirmation, customer-initial-alert,
+// customer-resolution, escalation-notification (in that order; every one
+// counts as a status update but the escalation notification). Besides
+// text/template's own functions a template may call lower ("critical"),
+// and the data's method Role ({{.Role "Incident Commander"}}, "" when
+// nobody holds it; an unknown role is an error).
+//
+// LoadTemplates runs every template on an incident with every field and
+// list filled and on an empty one, so an unknown field ({{.Nope}}), a
+// syntax error or a call that fails (an unknown role, an index out of
+// range) is refused when loading, as a Problem with the file and the line
+// of the file it is on (not of the text after the front matter).
+//
+// Fill writes plain text: whatever the data or the template holds, the
+// result goes through model.PlainText, which keeps the newlines and drops
+// every escape sequence and control character. What the console cannot
+// know stays a visible placeholder in square brackets, "[Customer Name]";
+// Placeholders lists those left in a text (not "[ ]", "[x]" or links).
+//
+// Where the seed leaves a choice, the built-in templates make it so:
+//
+//   - "[Timestamp]" is the time of filling (Now), but the resolution
+//     confirmation's is the resolution time, and the escalation
+//     notification's the time of the escalation.
+//   - "[List affected components]" lists the services with their §2.3
+//     downtime and performance impact; the customer templates name the
+//     services only. The title, the share of customers and the business
+//     impact go into internal texts only: "[Description]" for customers
+//     is left to a person. The resolution confirmation keeps "[Number]" of
+//     affected customers and adds the share the incident knows.
+//   - Durations and resolution times are filled only once the incident is
+//     resolved; before, they stay placeholders.
+//   - Lists the incident has (ticked steps as Actions Taken and Previous
+//     Actions, status updates as the customer alert's Status Updates)
+//     replace the seed's example lines; an empty list leaves the seed's.
+//   - The status update's next update is due the cadence after now
+//     (sending it restarts the clock), "[Time of next update]" once
+//     resolved.
+//   - The escalation notification announces the last escalation recorded
+//     (Tier 1 -> Tier 2 after escalating to Tier 2), or before any, the one
+//     the trigger calls for; the escalation is acknowledged within the new
+//     tier's §7.1 response target and the status update is due within the
+//     severity's cadence (the seed's "15 minutes" and "30 minutes" when
+//     unknown). Contacts: On-call is the Incident Commander, Backup the
+//     Technical Lead; Manager, which the seed's roles do not have, and
+//     every phone and e-mail stay placeholders.
 package playbooks

@@ -180,7 +180,7 @@ func loadTemplate(fsys fs.FS, name string, first map[string]*file) (Template, *f
 	}
 
 	if strings.TrimSpace(body) == "" {
-		f.add(bodyLine, nil, "the template is empty")
+		f.add(bodyLine-1, nil, "the template is empty: no text after the front matter")
 		return Template{}, f, false
 	}
 	tmpl, err := template.New(name).Option("missingkey=error").Funcs(templateFuncs).Parse(body)
@@ -192,7 +192,7 @@ func loadTemplate(fsys fs.FS, name string, first map[string]*file) (Template, *f
 	// unknown field or a failing call is found now, on either side of an
 	// {{if}}, rather than when the incident commander needs the text.
 	for _, d := range []model.TemplateData{sampleData(), {}} {
-		if err := tmpl.Execute(io.Discard, d); err != nil {
+		if err := tmpl.Execute(&cappedWriter{w: io.Discard}, d); err != nil {
 			f.templateError(err, bodyLine)
 			return Template{}, f, false
 		}
@@ -257,10 +257,32 @@ func (t Template) Fill(d model.TemplateData) (string, error) {
 		return "", errors.New("playbooks: fill of a template that was not loaded")
 	}
 	var b strings.Builder
-	if err := t.tmpl.Execute(&b, d); err != nil {
+	if err := t.tmpl.Execute(&cappedWriter{w: &b}, d); err != nil {
 		return "", fmt.Errorf("template %s: %w", t.Name, err)
 	}
 	return model.PlainText(b.String()), nil
+}
+
+// maxFilled is the most bytes a filled template may hold: far above any
+// message (a draft holds at most model.MaxDraftLen characters), low enough
+// that a runaway template ({{range 100000000}}) stops soon.
+const maxFilled = 1 << 20
+
+var errTooLong = fmt.Errorf("the filled text is longer than %d bytes", maxFilled)
+
+// cappedWriter fails a write that would take what was written past
+// maxFilled, which ends the template's execution.
+type cappedWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if c.n+len(p) > maxFilled {
+		return 0, errTooLong
+	}
+	c.n += len(p)
+	return c.w.Write(p)
 }
 
 // placeholderRE matches a placeholder of the seed's templates: text in

@@ -111,15 +111,16 @@ func fixedIncident(t *testing.T, resolved bool) model.TemplateData {
 }
 
 // TestTemplatesGolden fills every built-in template from the fixed incident
-// and compares the text with testdata/templates/NAME.golden, and the
-// resolution templates from the resolved incident with NAME.resolved.golden.
+// and compares the text with testdata/templates/NAME.golden, and the status
+// update and resolution templates from the resolved incident with
+// NAME.resolved.golden.
 // Regenerate with go test ./playbooks -run Golden -update.
 func TestTemplatesGolden(t *testing.T) {
 	open, resolved := fixedIncident(t, false), fixedIncident(t, true)
 	for _, tm := range templates(t) {
 		t.Run(tm.Name, func(t *testing.T) {
 			golden(t, tm.Name+".golden", fill(t, tm, open))
-			if tm.Name == TemplateResolution || tm.Name == TemplateCustomerResolve {
+			if tm.Name == TemplateStatusUpdate || tm.Name == TemplateResolution || tm.Name == TemplateCustomerResolve {
 				golden(t, tm.Name+".resolved.golden", fill(t, tm, resolved))
 			}
 		})
@@ -505,7 +506,7 @@ func TestLoadTemplatesErrors(t *testing.T) {
 		{"front matter YAML syntax error", []string{"x.tmpl", strings.Replace(valid("x", ""), "title: A test template", "title: [unclosed", 1)},
 			[]Problem{{File: "x.tmpl", Line: 3, Msg: "did not find expected ',' or ']'"}}},
 		{"empty text", []string{"x.tmpl", strings.TrimSuffix(valid("x", ""), "Incident {{.Key}}\n") + "\n  \n"},
-			[]Problem{{File: "x.tmpl", Line: 7, Msg: "the template is empty"}}},
+			[]Problem{{File: "x.tmpl", Line: 6, Msg: "the template is empty: no text after the front matter"}}},
 		{"every problem of every file", []string{
 			"a.tmpl", strings.Replace(valid("a", "{{.Nope}}\n"), "audience: internal", "audience: all", 1),
 			"b.tmpl", valid("b", "{{if}}\n"),
@@ -514,6 +515,8 @@ func TestLoadTemplatesErrors(t *testing.T) {
 			{File: "a.tmpl", Line: 8, Msg: "<.Nope>: can't evaluate field Nope in type model.TemplateData"},
 			{File: "b.tmpl", Line: 8, Msg: "missing value for if"},
 		}},
+		{"runaway output", []string{"x.tmpl", valid("x", "{{range 100000000}}{{$.Key}}{{end}}\n")},
+			[]Problem{{File: "x.tmpl", Msg: "the filled text is longer than 1048576 bytes"}}},
 		{"CRLF keeps line numbers", []string{"x.tmpl", strings.ReplaceAll(valid("x", "\r\n{{.Nope}}\r\n"), "\n", "\r\n")},
 			[]Problem{{File: "x.tmpl", Line: 9, Msg: "<.Nope>: can't evaluate field Nope in type model.TemplateData"}}},
 	}

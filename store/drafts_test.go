@@ -384,7 +384,7 @@ func TestAutosaveKilled(t *testing.T) {
 
 	total := 0
 	for run := range runs {
-		delay := time.Duration(20+rng.IntN(581)) * time.Millisecond
+		delay := time.Duration(20+rng.IntN(401)) * time.Millisecond
 		c := startHelper(t, ctx, helperJob{Mode: "autosave", DB: path, Writer: run, Notes: []int64{n}, Seed: seed})
 		var id int64
 		for id == 0 {

@@ -275,13 +275,15 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.inc != nil && a.screen == screenIncident && msg.number == a.incident.number {
 				a.incident.SetIncident(msg.inc)
 			}
-			if msg.notice && msg.inc != nil {
-				a.doc = newDocument(a.env, "Escalation notification · y copies · esc closes",
-					escalationNotice(msg.inc, a.env.now, a.env.loc))
-				a.doc.SetSize(a.lay)
+		}
+		cmds := []tea.Cmd{a.reloadBoard(), a.reloadIncident()}
+		if msg.notice && msg.err == nil {
+			// the escalation notification (§7.3), as a draft ready to copy or send
+			if t, ok := playbooks.FindTemplate(a.env.cfg.Templates, "escalation-notification"); ok {
+				cmds = append(cmds, newDraft(a.env, msg.number, t))
 			}
 		}
-		return a, tea.Batch(a.reloadBoard(), a.reloadIncident())
+		return a, tea.Batch(cmds...)
 
 	case declaredMsg:
 		if msg.err != nil {

@@ -84,6 +84,7 @@ func TestOtherConsolesChangesShowWithoutLosingPlace(t *testing.T) {
 
 func TestEscalationDueAndEscalate(t *testing.T) {
 	h := newHarness(t, 120, 40)
+	withTemplates(t, h)
 	h.declare("Transport degraded", model.P2, t0.Add(-2*time.Hour-12*time.Minute))
 	h.run(h.app.reloadBoard())
 	assert.Contains(t, h.view(), "ESC T2 +12:00", "a P2 without progress for 2h: escalate")
@@ -103,20 +104,22 @@ func TestEscalationDueAndEscalate(t *testing.T) {
 	assert.Equal(t, "alice", last.Actor)
 	assert.Contains(t, last.Text, "Tier 1 -> Tier 2: 2h without progress")
 
-	require.NotNil(t, h.app.doc, "the escalation notification opens")
-	text := h.app.doc.Text()
-	assert.Contains(t, text, "# ESCALATION NOTIFICATION")
-	assert.Contains(t, text, "Incident ID: INC-0001")
-	assert.Contains(t, text, "Current Level: Tier 2")
-	assert.Contains(t, text, "Acknowledge escalation within 1h", "P2 Tier 2 responds within 60 min")
+	require.Equal(t, screenEditor, h.app.screen, "the escalation notification opens as a draft")
+	text := h.app.editor.ta.Value()
+	assert.Equal(t, "escalation-notification", h.app.editor.draft.Template)
+	assert.Contains(t, text, "ESCALATION NOTIFICATION")
+	assert.Contains(t, text, "INC-0001")
+	assert.Contains(t, text, "Tier 2")
+	assert.Contains(t, text, "2h without progress")
 	assert.Contains(t, text, "[Phone]", "what the console cannot know stays visible")
 
 	var copied bytes.Buffer
 	h.app.env.cfg.Terminal = &copied
-	h.key("y")
+	h.key("ctrl+y")
 	assert.Contains(t, copied.String(), "\x1b]52;c;")
-	h.key("esc")
-	assert.Nil(t, h.app.doc)
+	h.key("esc") // to the drafts
+	h.key("esc") // to the incident
+	require.Equal(t, screenIncident, h.app.screen)
 
 	// the tier's response clock runs; a acknowledges the escalation
 	assert.Contains(t, h.view(), "T2  Tier 2 response")

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/warroom/warroom/model"
 )
 
 // Document is a read-only text overlay: a notification ready to copy.
@@ -81,68 +79,4 @@ func copyOSC52(w io.Writer, text string) tea.Cmd {
 		}
 		return flashMsg{text: fmt.Sprintf("copied %d characters to the clipboard (OSC 52)", len(text))}
 	}
-}
-
-// escalationNotice fills the seed's escalation notification (§7.3) from the
-// incident just escalated. What the console cannot know stays a visible
-// [placeholder].
-func escalationNotice(inc *model.Incident, now time.Time, loc *time.Location) string {
-	tier := max(inc.Tier, 1)
-	var reason, target string
-	for i := len(inc.Timeline) - 1; i >= 0; i-- {
-		if e := inc.Timeline[i]; e.Kind == model.EventEscalated {
-			if _, r, ok := strings.Cut(e.Text, ": "); ok {
-				reason = r
-			}
-			break
-		}
-	}
-	if reason == "" {
-		reason = "[Reason]"
-	}
-	if tier-1 < len(inc.Policy.Escalation.Tiers) {
-		target = Span(inc.Policy.Escalation.Tiers[tier-1])
-	} else {
-		target = "15m"
-	}
-	at := inc.EscalatedAt
-	if at.IsZero() {
-		at = now
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# ESCALATION NOTIFICATION\n\n")
-	fmt.Fprintf(&b, "Incident ID: %s\n", inc.Key())
-	fmt.Fprintf(&b, "Title: %s\n", Sanitize(inc.Title))
-	fmt.Fprintf(&b, "Current Severity: %s (%s)\n", inc.Severity, inc.Severity.Label())
-	fmt.Fprintf(&b, "Current Level: Tier %d\n", tier)
-	fmt.Fprintf(&b, "Escalation Trigger: %s\n", Sanitize(reason))
-	fmt.Fprintf(&b, "Time: %s\n\n", at.In(loc).Format("2006-01-02 15:04 MST (-07:00)"))
-	fmt.Fprintf(&b, "Escalating to Tier %d due to %s.\n\n", tier, Sanitize(reason))
-	fmt.Fprintf(&b, "Actions Required:\n")
-	fmt.Fprintf(&b, "- [ ] Acknowledge escalation within %s\n", target)
-	fmt.Fprintf(&b, "- [ ] Take ownership of incident\n")
-	fmt.Fprintf(&b, "- [ ] Provide status update within 30 minutes\n")
-	fmt.Fprintf(&b, "- [ ] Follow Tier %d procedures\n\n", tier)
-	fmt.Fprintf(&b, "Previous Actions:\n")
-	n := 0
-	for _, sec := range inc.Sections() {
-		for _, it := range sec.Items {
-			if it.Done {
-				fmt.Fprintf(&b, "- [x] %s (%s, %s)\n", Sanitize(it.Text), it.DoneAt.In(loc).Format("15:04"), Sanitize(it.DoneBy))
-				n++
-			}
-		}
-	}
-	if n == 0 {
-		fmt.Fprintf(&b, "- [ ] none recorded yet\n")
-	}
-	fmt.Fprintf(&b, "\nContact Information:\n")
-	ic := Sanitize(inc.Roles[model.RoleCommander])
-	if ic == "" {
-		ic = "[Name]"
-	}
-	fmt.Fprintf(&b, "- On-call: %s - [Phone]\n", ic)
-	fmt.Fprintf(&b, "- Backup: [Name] - [Phone]\n")
-	fmt.Fprintf(&b, "- Manager: [Name] - [Email]\n")
-	return b.String()
 }

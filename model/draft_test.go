@@ -1,0 +1,51 @@
+package model
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSentDraftsAreNotQuotedAsUpdates: the next message lists the status
+// updates typed as such, never the whole text of an earlier (maybe
+// internal) sent draft.
+func TestSentDraftsAreNotQuotedAsUpdates(t *testing.T) {
+	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	inc := &Incident{Number: 1, Title: "x", Severity: P1, Status: StatusOpen, DetectedAt: now}
+	typed, err := inc.StatusUpdate(now, "alice", "failover in progress")
+	require.NoError(t, err)
+	sent, err := inc.SendDraft(now.Add(time.Minute), "bob",
+		Draft{ID: 1, Template: "status-update", Audience: AudienceInternal, CountsAsUpdate: true,
+			Body: "INTERNAL: the vendor's fault, do not share", Author: "bob"}, nil, "")
+	require.NoError(t, err)
+	assert.False(t, typed.IsSentDraft())
+	assert.True(t, sent.IsSentDraft())
+	assert.Equal(t, now.Add(time.Minute), inc.LastUpdateAt, "a sent update restarts the clock")
+
+	inc.Timeline = []Event{typed, sent}
+	d := NewTemplateData(inc, Catalog{}, now.Add(2*time.Minute), time.UTC)
+	require.Len(t, d.Updates, 1)
+	assert.Equal(t, "failover in progress", d.Updates[0].Text)
+	for _, u := range d.Updates {
+		assert.NotContains(t, u.Text, "INTERNAL")
+	}
+}
+
+func TestSendDraftNeedsOverrideForPlaceholders(t *testing.T) {
+	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	inc := &Incident{Number: 1, Title: "x", Severity: P1, Status: StatusOpen, DetectedAt: now}
+	d := Draft{ID: 1, Template: "customer-initial-alert", Audience: AudienceCustomer, CountsAsUpdate: true, Body: "Dear [Customer Name]", Author: "a"}
+	_, err := inc.SendDraft(now, "a", d, []string{"[Customer Name]"}, "")
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.True(t, inc.LastUpdateAt.IsZero(), "a refused send changes nothing")
+	ev, err := inc.SendDraft(now, "a", d, []string{"[Customer Name]"}, "mass mailing fills it")
+	require.NoError(t, err)
+	assert.Contains(t, ev.Text, "override: mass mailing fills it")
+	d.SentAt = now
+	_, err = inc.SendDraft(now, "a", d, nil, "")
+	assert.ErrorIs(t, err, ErrConflict, "sent twice")
+	_, err = inc.SendDraft(now, "a", Draft{Body: "  "}, nil, "")
+	assert.ErrorIs(t, err, ErrInvalid, "empty")
+}
