@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,10 +53,15 @@ func (inc *Incident) Mitigate(now time.Time, actor string) (Event, error) {
 	return inc.event(now, actor, EventMitigated, text), nil
 }
 
-// AdvancePhase moves the incident to the next lifecycle phase. Leaving
-// Post-Mortem records the post-mortem as held. Moving past Resolution
-// while open resolves the incident is NOT implied: resolving is its own
-// action (Resolve); the phase is where the team is in the work.
+// LastOpenPhase is the last phase an open incident can reach: the phases
+// after it (Post-Mortem on) are the post-incident work, which starts when
+// the incident is resolved.
+const LastOpenPhase = PhaseRestoration
+
+// AdvancePhase moves the incident to the next lifecycle phase. An open
+// incident goes no further than Restoration: resolving (Resolve) is what
+// moves it on to Post-Mortem. Leaving Post-Mortem records the post-mortem
+// as held.
 func (inc *Incident) AdvancePhase(now time.Time, actor string) (Event, error) {
 	if inc.Status == StatusClosed {
 		return Event{}, fmt.Errorf("%w: %s is closed", ErrConflict, inc.Key())
@@ -63,6 +69,9 @@ func (inc *Incident) AdvancePhase(now time.Time, actor string) (Event, error) {
 	next, ok := inc.Phase.Next()
 	if !ok {
 		return Event{}, fmt.Errorf("%w: %s is in the last phase (%s); close it instead", ErrConflict, inc.Key(), inc.Phase)
+	}
+	if inc.Status == StatusOpen && next > LastOpenPhase {
+		return Event{}, fmt.Errorf("%w: %s is still open: resolve it (R) to move on to %s", ErrConflict, inc.Key(), next)
 	}
 	now = Millis(now)
 	text := fmt.Sprintf("phase %s -> %s", inc.Phase, next)
@@ -256,6 +265,7 @@ func Declare(d Declaration, cat Catalog) (*Incident, Event, error) {
 			return nil, Event{}, fmt.Errorf("%w: unknown service %q", ErrInvalid, s)
 		}
 	}
+
 	proposed := AssessSeverity(d.Impact, d.CustomersPct)
 	sev, reason, override := proposed.Severity, proposed.Reason, false
 	if d.Severity != 0 && d.Severity != proposed.Severity {
@@ -285,7 +295,9 @@ func Declare(d Declaration, cat Catalog) (*Incident, Event, error) {
 	services := make([]string, 0, len(d.Services))
 	for _, s := range d.Services {
 		svc, _ := cat.Service(s)
-		services = append(services, svc.ID)
+		if !slices.Contains(services, svc.ID) { // "registry,Registry Service" is one service
+			services = append(services, svc.ID)
+		}
 	}
 	inc := &Incident{
 		Title: d.Title, Severity: sev, SeverityReason: reason, SeverityOverride: override,

@@ -77,6 +77,16 @@ func TestAdvancePhaseThroughLifecycle(t *testing.T) {
 	for i := 1; i < len(model.Phases); i++ {
 		now := at(time.Duration(i) * time.Minute)
 		from := inc.Phase
+		if model.Phases[i] > model.LastOpenPhase && inc.Status == model.StatusOpen {
+			_, err := inc.AdvancePhase(now, "bob")
+			require.ErrorIs(t, err, model.ErrConflict, "an open incident stops at %s", model.LastOpenPhase)
+			assert.Contains(t, err.Error(), "resolve it (R)")
+			assert.Equal(t, model.LastOpenPhase, inc.Phase)
+			_, err = inc.Resolve(now, "bob", "")
+			require.NoError(t, err)
+			require.Equal(t, model.PhasePostMortem, inc.Phase, "resolving moves on to Post-Mortem")
+			continue
+		}
 		ev, err := inc.AdvancePhase(now, "bob")
 		require.NoError(t, err, "advance %d", i)
 		assert.Equal(t, model.Phases[i], inc.Phase)
@@ -98,7 +108,7 @@ func TestAdvancePhaseThroughLifecycle(t *testing.T) {
 		}
 	}
 	assert.Equal(t, model.LastPhase, inc.Phase)
-	assert.Equal(t, model.StatusOpen, inc.Status, "advancing never resolves")
+	assert.Equal(t, model.StatusResolved, inc.Status, "resolved by Resolve, never by advancing")
 
 	_, err := inc.AdvancePhase(at(time.Hour), "bob")
 	assert.ErrorIs(t, err, model.ErrConflict)

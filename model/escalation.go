@@ -21,11 +21,14 @@ func (inc *Incident) tier() int { return max(inc.Tier, 1) }
 
 // Escalation evaluates the escalation trigger at now.
 //
-// The trigger's clock starts at the later of detection and the last
-// escalation, so each escalation re-arms it for the next tier:
+// After an escalation the tier it went to has its response target (§7.1)
+// to acknowledge; while it has not, the next escalation falls due only if
+// that target passes. Otherwise the trigger's clock starts at the later of
+// detection and the last escalation's acknowledgment, so each escalation
+// re-arms it for the next tier:
 //
 //   - immediate (P1): due at once; a P1 climbs every tier ("immediate
-//     activation"), one escalation at a time, each recorded;
+//     activation"), one recorded escalation and acknowledgment at a time;
 //   - no_progress (P2): due After (2h) since the later of that start and
 //     the last progress (IsProgress);
 //   - no_resolution (P3, P4): due After (8h, 24h) since that start while
@@ -41,8 +44,20 @@ func (inc *Incident) Escalation(now time.Time) Escalation {
 	if e.NextTier == 0 || inc.Status != StatusOpen {
 		return e
 	}
+	if inc.AwaitingTierAck() {
+		// The tier escalated to has its response target to take the
+		// incident; if it lets that pass, the next tier is due.
+		if t := e.Tier; t-1 < len(pol.Tiers) && pol.Tiers[t-1] > 0 {
+			e.DueAt = inc.EscalatedAt.Add(pol.Tiers[t-1])
+			e.Reason = fmt.Sprintf("Tier %d did not respond within %s", t, spanText(pol.Tiers[t-1]))
+			e.Due = !now.Before(e.DueAt)
+		}
+		return e
+	}
 	start := inc.DetectedAt
-	if inc.EscalatedAt.After(start) {
+	if inc.TierAckAt.After(start) {
+		start = inc.TierAckAt
+	} else if inc.EscalatedAt.After(start) {
 		start = inc.EscalatedAt
 	}
 	switch pol.Trigger {

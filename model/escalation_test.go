@@ -164,49 +164,51 @@ func TestEscalationNoProgress(t *testing.T) {
 	}
 }
 
-// TestEscalationRearms: each escalation restarts the trigger's clock from
-// the escalation, for the next tier.
+// TestEscalationRearms: after an escalation the tier it went to has its
+// response target to acknowledge (the next escalation falls due only if
+// that passes); once it has, the trigger re-arms from the acknowledgment.
 func TestEscalationRearms(t *testing.T) {
-	t.Run("P1 climbs every tier at once", func(t *testing.T) {
+	t.Run("P1 climbs every tier, one acknowledgment at a time", func(t *testing.T) {
 		inc := declare(t, model.P1, at(0))
 		escalate(t, inc, at(time.Minute))
 		e := inc.Escalation(at(time.Minute))
-		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: true, DueAt: at(time.Minute), Reason: "immediate activation (P1)"}, e)
-		assert.False(t, inc.Escalation(at(time.Minute-ms)).Due, "due from the last escalation")
-		escalate(t, inc, at(2*time.Minute))
-		assert.Equal(t, model.Escalation{Tier: 3}, inc.Escalation(at(2*time.Minute)), "top tier: never due")
+		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: false, DueAt: at(31 * time.Minute),
+			Reason: "Tier 2 did not respond within 30m"}, e, "Tier 2 has 30 min to take it")
+		assert.True(t, inc.Escalation(at(31*time.Minute)).Due, "Tier 2 silent past its target: Tier 3 is due")
+		must(t)(inc.AcknowledgeEscalation(at(5*time.Minute), "dave"))
+		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: true, DueAt: at(5 * time.Minute),
+			Reason: "immediate activation (P1)"}, inc.Escalation(at(5*time.Minute)))
+		escalate(t, inc, at(6*time.Minute))
+		assert.Equal(t, model.Escalation{Tier: 3}, inc.Escalation(at(6*time.Minute)), "top tier: never due")
 		assert.Equal(t, model.Escalation{Tier: 3}, inc.Escalation(at(week)))
 	})
-	t.Run("P2 re-arms 2h after the escalation", func(t *testing.T) {
+	t.Run("P2 re-arms 2h after the acknowledgment or the last progress", func(t *testing.T) {
 		inc := declare(t, model.P2, at(0))
 		escalate(t, inc, at(2*time.Hour))
-		e := inc.Escalation(at(4*time.Hour - ms))
-		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: false, DueAt: at(4 * time.Hour), Reason: "2h without progress"}, e)
-		assert.True(t, inc.Escalation(at(4*time.Hour)).Due)
-		// The tier's acknowledgment is progress too.
-		must(t)(inc.AcknowledgeEscalation(at(3*time.Hour), "dave"))
-		assert.Equal(t, at(5*time.Hour), inc.Escalation(at(3*time.Hour)).DueAt)
+		e := inc.Escalation(at(2*time.Hour + 30*time.Minute))
+		assert.False(t, e.Due, "awaiting Tier 2 (60 min)")
+		assert.Equal(t, at(3*time.Hour), e.DueAt)
+		must(t)(inc.AcknowledgeEscalation(at(2*time.Hour+10*time.Minute), "dave"))
+		e = inc.Escalation(at(4*time.Hour + 10*time.Minute - ms))
+		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: false, DueAt: at(4*time.Hour + 10*time.Minute), Reason: "2h without progress"}, e)
+		assert.True(t, inc.Escalation(at(4*time.Hour+10*time.Minute)).Due)
+		must(t)(inc.Note(at(3*time.Hour), "bob", "progress"))
+		assert.Equal(t, at(5*time.Hour), inc.Escalation(at(3*time.Hour)).DueAt, "progress pushes it")
 		escalate(t, inc, at(5*time.Hour))
+		must(t)(inc.AcknowledgeEscalation(at(5*time.Hour), "erin"))
 		assert.Equal(t, model.Escalation{Tier: 3}, inc.Escalation(at(week)))
 	})
-	t.Run("P3 re-arms 8h after the escalation, whatever the progress", func(t *testing.T) {
+	t.Run("P3 re-arms 8h after the acknowledgment, whatever the progress", func(t *testing.T) {
 		inc := declare(t, model.P3, at(0))
 		must(t)(inc.Note(at(7*time.Hour), "bob", "working on it"))
 		assert.Equal(t, at(8*time.Hour), inc.Escalation(at(0)).DueAt, "progress does not matter without resolution")
 		escalate(t, inc, at(9*time.Hour))
+		must(t)(inc.AcknowledgeEscalation(at(9*time.Hour), "dave"))
 		e := inc.Escalation(at(17*time.Hour - ms))
 		assert.Equal(t, model.Escalation{Tier: 2, NextTier: 3, Due: false, DueAt: at(17 * time.Hour), Reason: "8h without resolution"}, e)
 		assert.True(t, inc.Escalation(at(17*time.Hour)).Due)
 		escalate(t, inc, at(17*time.Hour))
 		assert.Equal(t, model.Escalation{Tier: 3}, inc.Escalation(at(week)))
-	})
-	t.Run("P4 tops out at Tier 2", func(t *testing.T) {
-		inc := declare(t, model.P4, at(0))
-		escalate(t, inc, at(24*time.Hour))
-		assert.Equal(t, model.Escalation{Tier: 2}, inc.Escalation(at(48*time.Hour)))
-		assert.Equal(t, model.Escalation{Tier: 2}, inc.Escalation(at(52*week)))
-		_, err := inc.Escalate(at(52*week), "carol", "it has been a year")
-		assert.ErrorIs(t, err, model.ErrConflict)
 	})
 }
 
@@ -307,6 +309,7 @@ func TestEscalate(t *testing.T) {
 		ev, err := inc.Escalate(at(time.Minute), "carol", "  the database team is needed \n")
 		require.NoError(t, err)
 		assert.Equal(t, "escalated Tier 1 -> Tier 2: the database team is needed", ev.Text)
+		must(t)(inc.AcknowledgeEscalation(at(2*time.Minute), "dave"))
 		ev = escalate(t, inc, at(2*time.Minute))
 		assert.Equal(t, "escalated Tier 2 -> Tier 3: immediate activation (P1)", ev.Text)
 		assert.Equal(t, 3, inc.Tier)
