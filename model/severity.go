@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -141,8 +142,5 @@ func AssessSeverity(impact Impact, customersPct float64) Assessment {
 }
 
 func formatPct(p float64) string {
-	if p == float64(int64(p)) {
-		return fmt.Sprintf("%d%%", int64(p))
-	}
-	return fmt.Sprintf("%.1f%%", p)
+	return strconv.FormatFloat(p, 'f', -1, 64) + "%" // 50.01% stays 50.01%, not 50.0%
 }

@@ -323,8 +323,11 @@ func (s *Store) SetStep(ctx context.Context, number, itemID int64, done bool, ac
 // the header and gives the event; model.SeverityChangeChecklist says which
 // checklist items to retire, restore and add (done work is always kept).
 // It returns the whole incident as committed. A playbook of another
-// severity than to is model.ErrInvalid.
-func (s *Store) ChangeSeverity(ctx context.Context, number int64, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) (*model.Incident, error) {
+// severity than to is model.ErrInvalid. from is the severity the caller
+// saw: if the incident is no longer at it (another console changed it
+// meanwhile) nothing changes and the error is model.ErrConflict; 0 skips
+// the check.
+func (s *Store) ChangeSeverity(ctx context.Context, number int64, from model.Severity, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) (*model.Incident, error) {
 	if pb.Severity != to.Severity {
 		return nil, fmt.Errorf("%w: the playbook is for %s, the policy for %s", model.ErrInvalid, pb.Severity, to.Severity)
 	}
@@ -333,6 +336,11 @@ func (s *Store) ChangeSeverity(ctx context.Context, number int64, to model.Sever
 		inc, err := loadIncident(ctx, tx, number)
 		if err != nil {
 			return err
+		}
+		if from != 0 && inc.Severity != from {
+			// Decided on a screen that showed another severity: someone
+			// changed it meanwhile. Look again rather than undo them.
+			return fmt.Errorf("%w: %s is now %s (changed meanwhile, see the timeline); nothing changed", model.ErrConflict, inc.Key(), inc.Severity)
 		}
 		ev, err := inc.ChangeSeverity(now, actor, to, reason)
 		if err != nil {

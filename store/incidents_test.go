@@ -417,7 +417,7 @@ func TestChangeSeverity(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	got, err := s.ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1],
+	got, err := s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1],
 		"customers on every tier", "alice", at(10*time.Minute))
 	require.NoError(t, err)
 
@@ -459,7 +459,7 @@ func TestChangeSeverity(t *testing.T) {
 	assert.Equal(t, got, reloaded)
 
 	t.Run("back to P3 restores the retired steps", func(t *testing.T) {
-		back, err := s.ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[model.P3], cat.Playbooks[model.P3],
+		back, err := s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P3], cat.Playbooks[model.P3],
 			"contained to one tier", "alice", at(20*time.Minute))
 		require.NoError(t, err)
 		assert.False(t, item(t, back, "p3.std.notify").Retired)
@@ -478,13 +478,13 @@ func TestChangeSeverity(t *testing.T) {
 	t.Run("errors write nothing", func(t *testing.T) {
 		before, err := s.Get(ctx, inc.Number)
 		require.NoError(t, err)
-		_, err = s.ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[model.P1], cat.Playbooks[model.P2], "x", "alice", at(time.Hour))
+		_, err = s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P1], cat.Playbooks[model.P2], "x", "alice", at(time.Hour))
 		assert.ErrorIs(t, err, model.ErrInvalid, "playbook of another severity")
-		_, err = s.ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[model.P3], cat.Playbooks[model.P3], "x", "alice", at(time.Hour))
+		_, err = s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P3], cat.Playbooks[model.P3], "x", "alice", at(time.Hour))
 		assert.ErrorIs(t, err, model.ErrConflict, "already P3")
-		_, err = s.ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1], " ", "alice", at(time.Hour))
+		_, err = s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1], " ", "alice", at(time.Hour))
 		assert.ErrorIs(t, err, model.ErrInvalid, "no reason")
-		_, err = s.ChangeSeverity(ctx, 99, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1], "x", "alice", at(time.Hour))
+		_, err = s.ChangeSeverity(ctx, 99, 0, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1], "x", "alice", at(time.Hour))
 		assert.ErrorIs(t, err, model.ErrNotFound)
 		after, err := s.Get(ctx, inc.Number)
 		require.NoError(t, err)
@@ -517,7 +517,7 @@ func TestBoard(t *testing.T) {
 	}
 	// A retired item counts for nothing.
 	cat := testCatalog()
-	_, err = s.ChangeSeverity(ctx, resolved.Number, cat.Policy.Severities[model.P4], cat.Playbooks[model.P4], "minor", "bob", at(3*time.Hour))
+	_, err = s.ChangeSeverity(ctx, resolved.Number, 0, cat.Policy.Severities[model.P4], cat.Playbooks[model.P4], "minor", "bob", at(3*time.Hour))
 	require.NoError(t, err)
 
 	board, err := s.Board(ctx)

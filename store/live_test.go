@@ -324,7 +324,7 @@ func TestConcurrentSeverityChange(t *testing.T) {
 				defer wg.Done()
 				<-start
 				to := targets[i]
-				_, errs[i] = stores[i].ChangeSeverity(ctx, inc.Number, cat.Policy.Severities[to], cat.Playbooks[to],
+				_, errs[i] = stores[i].ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[to], cat.Playbooks[to],
 					"reassessed by "+actors[i], actors[i], at(time.Minute))
 			}()
 		}

@@ -6,11 +6,13 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -48,11 +50,12 @@ type Config struct {
 // env is what every screen shares: configuration, keys, styles and the
 // current instant. Only App.Update changes it.
 type env struct {
-	cfg    Config
-	keys   KeyMap
-	styles Styles
-	now    time.Time
-	loc    *time.Location
+	writing atomic.Int32 // store writes under way (pendingStore)
+	cfg     Config
+	keys    KeyMap
+	styles  Styles
+	now     time.Time
+	loc     *time.Location
 }
 
 type screen int
@@ -70,6 +73,7 @@ type (
 	backMsg         struct{}
 	openFormMsg     struct{}
 	openPromptMsg   struct{ p *Prompt }
+	openDocMsg      struct{ doc *Document }
 	flashMsg        struct {
 		text string
 		err  bool
@@ -126,6 +130,9 @@ func New(cfg Config) *App {
 		loc = time.Local
 	}
 	e := &env{cfg: cfg, keys: DefaultKeyMap(), styles: NewStyles(DefaultTheme), now: cfg.Now(), loc: loc}
+	if cfg.Store != nil {
+		e.cfg.Store = pendingStore{Store: cfg.Store, n: &e.writing}
+	}
 	h := help.New()
 	h.Styles.ShortKey = e.styles.Accent
 	h.Styles.FullKey = e.styles.Accent
@@ -234,7 +241,17 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if first {
 			return a, next
 		}
-		return a, tea.Batch(next, a.reloadBoard(), a.reloadIncident())
+		cmds := []tea.Cmd{next, a.reloadBoard(), a.reloadIncident()}
+		if a.env.cfg.Session != "" {
+			cmds = append(cmds, readPresence(a.env.cfg.Store, a.env.cfg.Session, a.env.cfg.Now()))
+		}
+		return a, tea.Batch(cmds...)
+
+	case othersMsg:
+		if msg.err == nil {
+			a.others = msg.others
+		}
+		return a, nil
 
 	case presenceMsg:
 		if msg.err == nil {
@@ -384,6 +401,11 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.form.SetSize(a.lay)
 		return a, a.form.Init()
 
+	case openDocMsg:
+		a.doc = msg.doc
+		a.doc.SetSize(a.lay)
+		return a, nil
+
 	case openPromptMsg:
 		a.prompt = msg.p
 		a.prompt.SetWidth(a.lay.Width)
@@ -397,6 +419,11 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Actions are stamped with the instant of the key press, not the
 		// last clock tick.
 		a.env.now = a.env.cfg.Now()
+		if msg.Type == tea.KeyRunes {
+			// typed or pasted text: no control, bidi or format characters
+			// reach an input (they would reach the terminal as they are)
+			msg.Runes = []rune(model.PlainText(string(msg.Runes)))
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			// Fast typing (or tmux send-keys) can deliver several runes
 			// as one message whose String() is a word such as "down" or
@@ -427,6 +454,14 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := a.env.keys
 	if key.Matches(msg, k.ForceQ) {
 		return tea.Quit
+	}
+	if a.lay.TooSmall {
+		// Nothing acts blind: with the screen too small to show what a key
+		// would do, only quitting works.
+		if a.screen == screenBoard && a.prompt == nil && a.form == nil && key.Matches(msg, k.Quit) {
+			return tea.Quit
+		}
+		return nil
 	}
 	switch {
 	case a.prompt != nil:
@@ -537,8 +572,13 @@ func (a *App) render() string {
 }
 
 func (a *App) tooSmall() string {
-	msg := fmt.Sprintf("terminal too small (need %dx%d)", MinWidth, MinHeight)
-	lines := []string{Fit(msg, a.lay.Width), Fit(fmt.Sprintf("now %dx%d", a.lay.Width, a.lay.Height), a.lay.Width)}
+	lines := []string{"terminal too small", fmt.Sprintf("need %dx%d", MinWidth, MinHeight), fmt.Sprintf("now %dx%d", a.lay.Width, a.lay.Height)}
+	if a.lay.Width >= 40 {
+		lines = []string{fmt.Sprintf("terminal too small: need %dx%d, now %dx%d", MinWidth, MinHeight, a.lay.Width, a.lay.Height)}
+	}
+	for i := range lines {
+		lines[i] = Fit(lines[i], a.lay.Width)
+	}
 	if a.lay.Height < len(lines) {
 		lines = lines[:a.lay.Height]
 	}
@@ -600,16 +640,19 @@ func (a *App) scanAttention() tea.Cmd {
 func (a *App) banner() string {
 	act := a.attention.active
 	text := "⚠ " + act[len(act)-1].text
-	if n := len(act) - 1; n > 0 {
-		text += fmt.Sprintf(" (+%d more)", n)
+	if n := len(act); n > 1 {
+		text = fmt.Sprintf("⚠ %d alerts, newest: %s", n, act[n-1].text)
 	}
-	hint := " · ! to acknowledge"
+	hint := " · ! acknowledges"
 	w := a.lay.Width
-	return a.env.styles.Banner.Render(padStyled(Fit(text, max(0, w-len(hint)))+hint, w))
+	return a.env.styles.Banner.Render(padStyled(Fit(text, max(0, w-ansi.StringWidth(hint)))+hint, w))
 }
 
 func (a *App) statusLine() string {
-	if a.flash == "" {
+	if a.flash == "" || (!a.flashErr && a.env.writing.Load() > 0) {
+		if a.env.writing.Load() > 0 {
+			return a.env.styles.State[model.StateWarning].Render(Fit("saving… (waiting for the database: another process is writing)", a.lay.Width))
+		}
 		return ""
 	}
 	st := a.env.styles.Success
@@ -655,10 +698,8 @@ func (a *App) helpView() string {
 	default:
 		groups = a.board.FullHelp()
 	}
-	h := a.help
-	h.ShowAll = true
 	s := a.env.styles
-	out := s.Section.Render("Keys · "+title) + "\n\n" + h.FullHelpView(groups)
+	out := s.Section.Render("Keys · "+title) + "\n\n" + fullHelp(groups, a.lay.Width, s)
 	out += "\n\n" + s.Muted.Render(Fit("database: "+a.env.cfg.DBPath, a.lay.Width))
 	out += "\n" + s.Muted.Render(Fit("acting as: "+a.env.cfg.Actor, a.lay.Width))
 	return out
@@ -708,8 +749,48 @@ func describeErr(err error) string {
 	switch {
 	case errors.Is(err, model.ErrConflict), errors.Is(err, model.ErrInvalid), errors.Is(err, model.ErrNotFound):
 		return err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("not saved: the database stayed locked by another process for %s; try again", opTimeout)
 	}
 	return "not saved: " + err.Error()
 }
 
 func lipglossWidth(s string) int { return ansi.StringWidth(s) }
+
+// fullHelp lays every binding out in as many columns as the width takes,
+// so none is cut off at 80 columns (bubbles' help drops whole columns).
+func fullHelp(groups [][]key.Binding, width int, s Styles) string {
+	type entry struct{ k, d string }
+	var es []entry
+	kw, dw := 0, 0
+	for _, g := range groups {
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			es = append(es, entry{h.Key, h.Desc})
+			kw, dw = max(kw, ansi.StringWidth(h.Key)), max(dw, ansi.StringWidth(h.Desc))
+		}
+	}
+	colW := kw + 1 + dw + 3
+	cols := max(1, width/colW)
+	if cols == 1 && width >= 2*(kw+16) {
+		// two columns with the descriptions cut short beat one long one
+		cols, dw = 2, width/2-kw-4
+		colW = kw + 1 + dw + 3
+	}
+	rows := (len(es) + cols - 1) / cols
+	var b strings.Builder
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			i := c*rows + r
+			if i >= len(es) {
+				break
+			}
+			b.WriteString(s.Accent.Render(PadLeft(es[i].k, kw)) + " " + Pad(es[i].d, dw+3))
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -47,7 +47,7 @@ func (b *Board) SetSize(l Layout) {
 }
 
 func boardColumns(w int) boardCols {
-	c := boardCols{key: 8, sev: 2, phase: 12, ic: 10, prog: 5, next: 13}
+	c := boardCols{key: 8, sev: 2, phase: 11, ic: 9, prog: 5, next: 15}
 	if w >= 120 {
 		c.phase, c.ic, c.prog, c.next = 19, 16, 7, 14
 	}
@@ -118,7 +118,7 @@ func (b *Board) rebuild() {
 	for _, inc := range b.incs {
 		if inc.Status != model.StatusOpen && !resolvedShown {
 			resolvedShown = true
-			b.rows = append(b.rows, boardRow{rule: s.Muted.Render(Fit("  ── resolved · post-incident work due "+strings.Repeat("─", b.width), b.width))})
+			b.rows = append(b.rows, boardRow{rule: s.Muted.Render(Pad("  ── resolved · post-incident work due "+strings.Repeat("─", max(0, b.width-39)), b.width))})
 		}
 		b.rows = append(b.rows, boardRow{inc: inc, static: b.renderStatic(inc)})
 	}
@@ -243,7 +243,7 @@ func (b *Board) View() string {
 	sb.WriteByte('\n')
 	if len(b.rows) == 0 {
 		sb.WriteString("\n")
-		sb.WriteString(s.Muted.Render("  No open incidents. Press n to declare one, or run `warroom declare --title TEXT`."))
+		sb.WriteString(s.Muted.Render(Fit("  No open incidents: n declares one.", b.width)))
 		return sb.String()
 	}
 	end := min(len(b.rows), b.offset+b.height)
@@ -297,7 +297,7 @@ func (b *Board) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Declare},
-		{k.Help, k.Quit, k.ForceQ},
+		{k.AckAlerts, k.Help, k.Quit, k.ForceQ},
 	}
 }
 

@@ -19,7 +19,7 @@ type Store interface {
 	Declare(ctx context.Context, inc *model.Incident, ev model.Event) (*model.Incident, error)
 	Apply(ctx context.Context, number int64, fn func(inc *model.Incident) (model.Event, error)) (*model.Incident, error)
 	SetStep(ctx context.Context, number, itemID int64, done bool, actor string, now time.Time) (bool, error)
-	ChangeSeverity(ctx context.Context, number int64, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) (*model.Incident, error)
+	ChangeSeverity(ctx context.Context, number int64, from model.Severity, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) (*model.Incident, error)
 
 	// DataVersion changes when another connection commits: the console
 	// polls it to see other consoles' changes.
@@ -171,11 +171,11 @@ func setStep(st Store, number, itemID int64, done bool, actor string, now time.T
 	}
 }
 
-func changeSeverity(st Store, number int64, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) tea.Cmd {
+func changeSeverity(st Store, number int64, from model.Severity, to model.SeverityPolicy, pb model.Playbook, reason, actor string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		inc, err := st.ChangeSeverity(ctx, number, to, pb, reason, actor, now)
+		inc, err := st.ChangeSeverity(ctx, number, from, to, pb, reason, actor, now)
 		return actionDoneMsg{number: number, what: "severity is now " + to.Severity.String(), inc: inc, err: err}
 	}
 }
@@ -289,5 +289,28 @@ func sendDraft(st Store, d model.Draft, body string, unfilled []string, override
 			return draftSentMsg{draft: d, err: err}
 		}
 		return draftSentMsg{draft: sent}
+	}
+}
+
+// othersMsg is who else is here, read after another console's commit.
+type othersMsg struct {
+	others []store.Presence
+	err    error
+}
+
+// readPresence reads who else has the database open, without a heartbeat
+// (a console that joins or leaves shows at once, not at the next beat).
+func readPresence(st Store, session string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		all, err := st.Present(ctx, now.Add(-PresenceTTL))
+		var others []store.Presence
+		for _, p := range all {
+			if p.Session != session {
+				others = append(others, p)
+			}
+		}
+		return othersMsg{others: others, err: err}
 	}
 }

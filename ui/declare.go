@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
 )
 
@@ -42,6 +43,8 @@ type DeclareForm struct {
 	width     int
 	height    int
 	submitted bool
+	// confirmDiscard: esc was pressed once on a form with something in it
+	confirmDiscard bool
 }
 
 func newDeclareForm(e *env) *DeclareForm {
@@ -118,6 +121,11 @@ func (f *DeclareForm) HandleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := f.env.keys
 	switch {
 	case key.Matches(msg, k.Cancel):
+		if f.touched() && !f.confirmDiscard {
+			f.confirmDiscard = true
+			f.err = "esc again discards this declaration; any other key keeps editing"
+			return nil, false
+		}
 		return nil, true
 	case key.Matches(msg, k.Submit):
 		return f.submit(), false
@@ -128,13 +136,13 @@ func (f *DeclareForm) HandleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		f.setFocus(f.focus - 1)
 		return nil, false
 	case msg.Type == tea.KeyEnter && !msg.Paste:
-		if f.focus == fieldReason || (f.focus == fieldSeverity && f.proposalKept()) {
-			return f.submit(), false
+		if f.focus == fieldReason {
+			return f.submit(), false // enter on the last field declares
 		}
 		f.setFocus(f.focus + 1)
 		return nil, false
 	}
-	f.err = ""
+	f.err, f.confirmDiscard = "", false
 	switch f.focus {
 	case fieldServices:
 		switch msg.Type {
@@ -171,6 +179,20 @@ func (f *DeclareForm) HandleKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return cmd, false
 	}
 	return nil, false
+}
+
+// touched reports whether anything was entered, so esc asks before
+// throwing it away.
+func (f *DeclareForm) touched() bool {
+	if f.title.Value() != "" || f.customers.Value() != "" || f.reason.Value() != "" || f.severity != 0 || f.impact != 2 {
+		return true
+	}
+	for _, on := range f.services {
+		if on {
+			return true
+		}
+	}
+	return false
 }
 
 func cycle(i, n int, msg tea.KeyMsg) int {
@@ -267,11 +289,20 @@ func (f *DeclareForm) View() string {
 		return mark + st.Render(Pad(text, 19))
 	}
 	var b strings.Builder
-	b.WriteString(s.Section.Render("Declare an incident") + "\n\n")
+	b.WriteString(s.Section.Render("Declare an incident") + "\n")
+	if f.height >= 20 {
+		b.WriteString("\n")
+	}
 	b.WriteString(label(fieldTitle, "Title") + f.title.View() + "\n")
 
 	b.WriteString(label(fieldServices, "Affected services"))
+	if f.height < 20 {
+		b.WriteString(f.servicesRow() + "\n")
+	}
 	for i, svc := range f.env.cfg.Catalog.Services {
+		if f.height < 20 {
+			break
+		}
 		box := "[ ]"
 		if f.services[i] {
 			box = "[x]"
@@ -289,12 +320,22 @@ func (f *DeclareForm) View() string {
 	b.WriteString(label(fieldCustomers, "Customers affected") + f.customers.View() + " %\n")
 	b.WriteString(label(fieldImpact, "Business impact") + choiceRow(s, impactNames(), f.impact, f.focus == fieldImpact) + "\n")
 	sevNames := []string{"proposed", "P1", "P2", "P3", "P4"}
+	if f.width < 70 {
+		sevNames[0] = "auto"
+	}
 	b.WriteString(label(fieldSeverity, "Severity") + choiceRow(s, sevNames, f.severity, f.focus == fieldSeverity) + "\n")
-	b.WriteString(label(fieldReason, "Override reason") + f.reason.View() + "\n\n")
+	b.WriteString(label(fieldReason, "Override reason") + f.reason.View() + "\n")
+	if f.height >= 20 {
+		b.WriteString("\n")
+	}
 
 	a := f.assessment()
-	prop := fmt.Sprintf("Proposed %s: %s", a.Severity, a.Reason)
-	b.WriteString("  " + s.Badge[a.Severity].Render(" "+a.Severity.String()+" ") + " " + Fit(prop, max(0, f.width-8)) + "\n")
+	if _, err := f.pct(); err != nil {
+		b.WriteString("  " + s.Error.Render(Fit("customers affected: a percentage from 0 to 100", f.width-2)) + "\n")
+	} else {
+		prop := fmt.Sprintf("Proposed %s: %s", a.Severity, a.Reason)
+		b.WriteString("  " + s.Badge[a.Severity].Render(" "+a.Severity.String()+" ") + " " + Fit(prop, max(0, f.width-8)) + "\n")
+	}
 	if !f.proposalKept() {
 		b.WriteString("  " + s.State[model.StateWarning].Render(Fit(fmt.Sprintf("Override: declaring %s instead of %s; the reason is recorded.", f.chosen(), a.Severity), f.width-2)) + "\n")
 	} else {
@@ -328,7 +369,7 @@ func choiceRow(s Styles, names []string, sel int, focused bool) string {
 			parts[i] = s.Muted.Render("( ) " + n)
 		}
 	}
-	return strings.Join(parts, "  ")
+	return strings.Join(parts, " ")
 }
 
 // ShortHelp is the footer while the form is open.
@@ -343,4 +384,38 @@ func (f *DeclareForm) ShortHelp() []key.Binding {
 		b = append(b, key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")))
 	}
 	return append(b, k.Submit, k.Cancel)
+}
+
+// servicesRow is the service picker on one line, for short terminals.
+func (f *DeclareForm) servicesRow() string {
+	s := f.env.styles
+	var parts []string
+	for i, svc := range f.env.cfg.Catalog.Services {
+		box := "[ ]"
+		if f.services[i] {
+			box = "[x]"
+		}
+		name := strings.Fields(svc.Name)[0] // "Registry", "Transport"...
+		item := box + " " + name
+		if f.focus == fieldServices && i == f.svcCursor {
+			item = s.Bold.Render(item)
+		}
+		parts = append(parts, item)
+	}
+	// wrap under the label when the row is wider than the screen
+	var b strings.Builder
+	col := 21
+	for i, p := range parts {
+		w := ansi.StringWidth(p)
+		if i > 0 && col+1+w > f.width {
+			b.WriteString("\n" + strings.Repeat(" ", 21))
+			col = 21
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(p)
+		col += w
+	}
+	return b.String()
 }

@@ -162,6 +162,7 @@ func TestExternalEditorRoundTrip(t *testing.T) {
 				Now: func() time.Time { return t0 }, Location: time.UTC, Terminal: &bytes.Buffer{}})
 			tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(120, 40))
 			waitFor := func(s string) {
+				t.Logf("waiting for %q", s)
 				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
 					teatest.WithDuration(10*time.Second))
 			}

@@ -110,8 +110,10 @@ func (s *IncidentScreen) listHeight() int { return max(0, s.lay.BodyHeight-3) }
 
 func (s *IncidentScreen) move(delta int) {
 	if s.focus == paneTimeline {
+		// newest first: down goes to older entries
 		if s.inc != nil {
-			s.tlOff = min(max(s.tlOff-delta, 0), max(0, len(s.inc.Timeline)-1))
+			last := max(0, len(s.inc.Timeline)-s.timelineRoom())
+			s.tlOff = min(max(s.tlOff+delta, 0), last)
 		}
 		return
 	}
@@ -173,6 +175,9 @@ func (s *IncidentScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 		s.move(len(s.lines))
 	case key.Matches(msg, k.NextPane):
 		s.focus = 1 - s.focus
+	case key.Matches(msg, k.Open) && s.focus == paneTimeline && s.inc != nil:
+		doc := s.timelineDoc()
+		return func() tea.Msg { return openDocMsg{doc: doc} }
 	}
 	if s.inc == nil {
 		return nil
@@ -366,7 +371,9 @@ func (s *IncidentScreen) sectionLine(sec *model.ChecklistSection, w int) string 
 	}
 	avail := max(0, w-ansi.StringWidth(Fit(name, w)))
 	due := sec.DueAt(s.inc)
-	if due.IsZero() {
+	if due.IsZero() || (s.inc.Status != model.StatusOpen && sec.From != model.FromResolved) {
+		// no clock yet, or the incident is resolved: its response
+		// windows no longer run
 		return head + st.Muted.Render(Fit(win, avail))
 	}
 	done := true
@@ -440,20 +447,51 @@ func (s *IncidentScreen) sideView(w, h int) string {
 			lines = append(lines, Pad(string(r), 21)+" "+Fit(who, max(0, w-22)))
 		}
 	}
-	title := "TIMELINE (newest first)"
-	if s.focus == paneTimeline {
-		lines = append(lines, "", st.PaneTitle.Render(title))
-	} else {
-		lines = append(lines, "", st.Muted.Render(title))
+	room := s.timelineRoom()
+	n := len(inc.Timeline)
+	title := "TIMELINE, newest first"
+	switch {
+	case room == 0:
+		title = fmt.Sprintf("TIMELINE: %d entries (tab, enter)", n)
+	case n > room:
+		title = fmt.Sprintf("TIMELINE %d–%d of %d, newest first", s.tlOff+1, min(n, s.tlOff+room), n)
 	}
-	room := h - len(lines)
-	for i := len(inc.Timeline) - 1 - s.tlOff; i >= 0 && room > 0; i-- {
+	if s.focus == paneTimeline {
+		lines = append(lines, "", st.PaneTitle.Render(Fit(title+" · enter: all", w)))
+	} else {
+		lines = append(lines, "", st.Muted.Render(Fit(title, w)))
+	}
+	for i := n - 1 - s.tlOff; i >= 0 && room > 0; i-- {
 		e := inc.Timeline[i]
 		who := Clock(now, e.At, s.env.loc) + " " + Fit(e.Actor, 10) + " "
 		lines = append(lines, st.Muted.Render(who)+Fit(eventText(e), max(0, w-ansi.StringWidth(who))))
 		room--
 	}
 	return strings.Join(lines, "\n")
+}
+
+// timelineRoom is how many timeline entries fit under the clocks and
+// roles of the side pane.
+func (s *IncidentScreen) timelineRoom() int {
+	if s.inc == nil {
+		return 0
+	}
+	above := 1 + len(s.inc.Deadlines(s.env.now)) + 1 + 2 + len(model.Roles) + 2
+	return max(0, s.lay.BodyHeight-2-above)
+}
+
+// timelineDoc is the whole timeline, every entry in full, oldest first.
+func (s *IncidentScreen) timelineDoc() *Document {
+	var b strings.Builder
+	for _, e := range s.inc.Timeline {
+		fmt.Fprintf(&b, "%s  %s  %s\n", e.At.In(s.env.loc).Format("2006-01-02 15:04:05"), Sanitize(e.Actor), e.Kind)
+		for _, l := range strings.Split(model.PlainText(e.Text), "\n") {
+			for _, wl := range strings.Split(ansi.Wrap(l, max(20, s.lay.Width-4), ""), "\n") {
+				b.WriteString("    " + wl + "\n")
+			}
+		}
+	}
+	return newDocument(s.env, fmt.Sprintf("Timeline of %s · %d entries · y copies · esc closes", s.inc.Key(), len(s.inc.Timeline)), b.String())
 }
 
 // deadlineLine: "ACK Acknowledgment     13:53 in 03:12"; a breach counts
@@ -470,7 +508,10 @@ func (s *IncidentScreen) deadlineLine(d model.Deadline, w int) string {
 	case model.StatePending:
 		status = "not started"
 	case model.StateMet:
-		status = "met " + Clock(now, d.DoneAt, s.env.loc) + " (due " + due + ")"
+		status = "met " + Clock(now, d.DoneAt, s.env.loc)
+		if w >= 44 {
+			status += " (due " + due + ")"
+		}
 	case model.StateMissed:
 		status = "missed: " + Clock(now, d.DoneAt, s.env.loc) + " (due " + due + ")"
 	case model.StateSkipped:
@@ -532,6 +573,13 @@ func eventText(e model.Event) string {
 	case model.EventUntick:
 		return "[ ] " + e.Text + " (unticked)"
 	}
+	if e.IsSentDraft() {
+		first, _, _ := strings.Cut(e.Text, "\n")
+		return first + " (enter on the timeline shows it)"
+	}
+	if e.Kind == model.EventStatusUpdate {
+		return "UPDATE: " + e.Text
+	}
 	return e.Text
 }
 
@@ -545,9 +593,9 @@ func (s *IncidentScreen) escalationLine(w int) string {
 	state := model.StateMet
 	switch {
 	case inc.AwaitingTierAck():
-		text, state = fmt.Sprintf("escalated %s, awaiting ack (a)", Clock(now, inc.EscalatedAt, s.env.loc)), model.StateWarning
+		text, state = fmt.Sprintf("escalated %s, awaiting its ack (a)", Clock(now, inc.EscalatedAt, s.env.loc)), model.StateWarning
 	case esc.Due:
-		text, state = fmt.Sprintf("ESCALATE to Tier %d %s (e) · %s", esc.NextTier, Countdown(esc.DueAt.Sub(now)), esc.Reason), model.StateBreached
+		text, state = fmt.Sprintf("→T%d DUE %s (e) · %s", esc.NextTier, Countdown(esc.DueAt.Sub(now)), esc.Reason), model.StateBreached
 	case esc.NextTier == 0:
 		text = "top tier"
 	case inc.Status != model.StatusOpen:

@@ -68,7 +68,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQ:    b("ctrl+c", "quit now", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		AckAlerts: b("!", "acknowledge alert banner", "!"),
-		Back:      b("esc", "back", "esc"),
+		Back:      b("esc/q", "back", "esc"),
 		Up:        b("↑/k", "up", "up", "k"),
 		Down:      b("↓/j", "down", "down", "j"),
 		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
@@ -79,7 +79,7 @@ func DefaultKeyMap() KeyMap {
 		Open:    b("enter", "open", "enter"),
 		Declare: b("n", "declare incident", "n"),
 
-		Tick:        b("space", "tick step", " ", "x"),
+		Tick:        b("space/x", "tick step", " ", "x"),
 		Acknowledge: b("a", "acknowledge", "a"),
 		Mitigate:    b("m", "mitigated", "m"),
 		Advance:     b("p", "next phase", "p"),

@@ -90,7 +90,7 @@ func TestEscalationDueAndEscalate(t *testing.T) {
 	assert.Contains(t, h.view(), "ESC T2 +12:00", "a P2 without progress for 2h: escalate")
 
 	h.key("enter")
-	assert.Contains(t, h.view(), "ESCALATE to Tier 2")
+	assert.Contains(t, h.view(), "→T2 DUE +12:00 (e) · 2h without progress")
 	h.key("e")
 	require.NotNil(t, h.app.prompt)
 	assert.Equal(t, "2h without progress", h.app.prompt.input.Value(), "the trigger is the default reason")
@@ -164,7 +164,7 @@ func TestAttentionBellOncePerEvent(t *testing.T) {
 	h.now = t0.Add(time.Minute)
 	h.run(func() tea.Msg { return clockMsg(h.now) })
 	assert.Equal(t, 2, strings.Count(bell.String(), "\a"))
-	assert.Contains(t, h.view(), "INC-0001: Acknowledgment breached (+1 more)")
+	assert.Contains(t, h.view(), "⚠ 2 alerts, newest: INC-0001: Acknowledgment breached")
 
 	// the same events never ring again
 	for i := 0; i < 5; i++ {
@@ -217,4 +217,38 @@ func TestUpdateNeverBlocksOnIO(t *testing.T) {
 	require.IsType(t, actionDoneMsg{}, msg)
 	assert.NoError(t, msg.(actionDoneMsg).err, "the write waited for the lock, then committed")
 	assert.Equal(t, 1, h.get(1).Progress.Done)
+}
+
+// TestSeverityChangeOnAStaleScreenIsRefused: alice decides on a screen that
+// still shows P2 while bob has made it P1: her change is refused, not
+// applied over his.
+func TestSeverityChangeOnAStaleScreenIsRefused(t *testing.T) {
+	a := newHarness(t, 120, 40)
+	a.declare("Transport degraded", model.P2, t0)
+	a.run(a.app.reloadBoard())
+	b := a.second(t)
+	a.key("enter")
+	a.key("s") // alice's prompt says "now P2"
+
+	b.key("enter")
+	b.key("s")
+	b.key("up") // P1
+	b.typeText("worse")
+	b.key("enter")
+	require.Equal(t, model.P1, b.get(1).Severity)
+
+	a.key("down")
+	a.key("down") // P4
+	a.typeText("minor after all")
+	a.key("enter")
+	inc := a.get(1)
+	assert.Equal(t, model.P1, inc.Severity, "bob's change stands")
+	assert.Contains(t, a.view(), "is now P1 (changed meanwhile")
+	n := 0
+	for _, e := range inc.Timeline {
+		if e.Kind == model.EventSeverity {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
 }

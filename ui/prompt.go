@@ -183,7 +183,7 @@ func severityPrompt(e *env, inc *model.Incident) *Prompt {
 		if !ok {
 			return nil, fmt.Errorf("no playbook for %s", to)
 		}
-		return changeSeverity(e.cfg.Store, number, pol, pb, reason, e.cfg.Actor, e.now), nil
+		return changeSeverity(e.cfg.Store, number, from, pol, pb, reason, e.cfg.Actor, e.now), nil
 	}
 	return p
 }
