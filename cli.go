@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/playbooks"
 	"github.com/warroom/warroom/ui"
@@ -24,8 +25,9 @@ func newFlagSet(name string, g *globals, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses a subcommand's flags, which may come before or after
-// its positional arguments ("show INC-0001 --json").
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+// its positional arguments ("show INC-0001 --json"), and checks the global
+// ones of g, which fs was made with (newFlagSet).
+func parseFlags(fs *flag.FlagSet, g *globals, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -33,6 +35,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 				return nil, err
 			}
 			return nil, usageError{err.Error()}
+		}
+		if err := g.noteSet(fs); err != nil {
+			return nil, err
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -53,7 +58,7 @@ func runDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 	reason := fs.String("reason", "", "why, when --severity overrides the assessment")
 	detected := fs.String("detected-at", "", "when it was detected (RFC 3339), default now")
 	asJSON := fs.Bool("json", false, "print the incident as JSON instead of its key")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
@@ -112,7 +117,7 @@ func runDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 func runList(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("list", &g, stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
@@ -143,27 +148,88 @@ func runList(g globals, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "no open incidents")
 		return nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tSEV\tSTATUS\tPHASE\tSTEPS\tNEXT DEADLINE\tCOMMANDER\tTITLE")
+	var t table
+	t.add("KEY", "SEV", "STATUS", "PHASE", "STEPS", "NEXT", "COMMANDER", "TITLE")
 	for _, inc := range incs {
-		next := "-"
-		if d, ok := inc.NextDeadline(now); ok {
-			next = d.Short + " " + ui.Countdown(d.Remaining(now))
-		}
 		ic := inc.Commander()
 		if ic == "" {
 			ic = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", inc.Key(), inc.Severity, inc.Status, inc.Phase,
-			inc.Progress, next, ui.Fit(ic, 20), ui.Fit(inc.Title, 60))
+		t.add(inc.Key(), inc.Severity.String(), string(inc.Status), inc.Phase.String(),
+			inc.Progress.String(), nextText(inc, now), ui.Fit(ic, 20), ui.Fit(inc.Title, 60))
 	}
-	return tw.Flush()
+	return t.write(stdout, "")
+}
+
+// nextText is what an incident waits for, as the board's column shows it:
+// a due escalation ("ESC T2 +12:00", the time since it fell due), else the
+// next deadline ("ACK 12:03", "ACK +04:12" once breached), else "-".
+func nextText(inc *model.Incident, now time.Time) string {
+	if esc := inc.Escalation(now); esc.Due {
+		return fmt.Sprintf("ESC T%d %s", esc.NextTier, ui.Countdown(esc.DueAt.Sub(now)))
+	}
+	if d, ok := inc.NextDeadline(now); ok {
+		return d.Short + " " + ui.Countdown(d.Remaining(now))
+	}
+	return "-"
+}
+
+// since formats how long ago something fell due, d >= 0, the way countdowns
+// are written but without their sign: "20:06", "1:10:22", "399d 16h".
+func since(d time.Duration) string {
+	return strings.TrimPrefix(ui.Countdown(-d), "+")
+}
+
+// table prints plain-text columns aligned by display width, so that wide
+// (CJK) characters and emoji, which take two cells of a terminal, do not
+// push the columns after them out of line as text/tabwriter, which counts
+// runes, would. Cells are sanitized; the last column is not padded.
+type table struct {
+	rows [][]string
+}
+
+// tableGap is the space between columns.
+const tableGap = 2
+
+func (t *table) add(cells ...string) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = ui.Sanitize(c)
+	}
+	t.rows = append(t.rows, row)
+}
+
+// write prints the rows, each line starting with indent.
+func (t *table) write(w io.Writer, indent string) error {
+	var widths []int
+	for _, row := range t.rows {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range t.rows {
+		line := indent
+		for i, c := range row {
+			line += c
+			if i < len(row)-1 {
+				line += strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+tableGap)
+			}
+		}
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func runShow(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("show", &g, stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
@@ -183,7 +249,7 @@ func runShow(g globals, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	inc, err := st.Get(ctx, number)
 	if err != nil {
-		return err
+		return notFound(err, number)
 	}
 	now := time.Now()
 	if *asJSON {
@@ -191,6 +257,15 @@ func runShow(g globals, args []string, stdout, stderr io.Writer) error {
 	}
 	printIncident(stdout, inc, cat, now)
 	return nil
+}
+
+// notFound makes an unknown incident bad input (exit status 2), with a
+// message naming it; other errors are left as they are.
+func notFound(err error, number int64) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return usageError{"no incident " + model.FormatKey(number)}
+	}
+	return err
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -228,22 +303,23 @@ func printIncident(w io.Writer, inc *model.Incident, cat model.Catalog, now time
 	fmt.Fprintf(w, "customers affected: %s%% · impact: %s\n", strconv.FormatFloat(inc.CustomersPct, 'f', -1, 64), inc.Impact)
 
 	fmt.Fprintln(w, "\nSLA")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var sla table
 	for _, d := range inc.Deadlines(now) {
 		var state string
 		switch d.State {
 		case model.StateOK, model.StateWarning:
 			state = fmt.Sprintf("%s, %s left", d.State, ui.Countdown(d.Remaining(now)))
 		case model.StateBreached:
-			state = fmt.Sprintf("BREACHED %s ago", ui.Countdown(-d.Remaining(now))[1:])
+			state = fmt.Sprintf("BREACHED %s ago", since(-d.Remaining(now)))
 		case model.StateMet, model.StateMissed:
 			state = fmt.Sprintf("%s at %s", d.State, at(d.DoneAt))
 		default:
 			state = string(d.State)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\tdue %s\t%s\n", d.Short, d.Name, at(d.DueAt), state)
+		sla.add(d.Short, d.Name, "due "+at(d.DueAt), state)
 	}
-	tw.Flush()
+	sla.write(w, "  ")
+	fmt.Fprintf(w, "escalation: %s\n", escalationText(inc, now, at))
 
 	fmt.Fprintf(w, "\nChecklist %s\n", inc.Progress)
 	for _, sec := range inc.Sections() {
@@ -269,24 +345,63 @@ func printIncident(w io.Writer, inc *model.Incident, cat model.Catalog, now time
 	}
 
 	fmt.Fprintln(w, "\nRoles")
+	var roles table
 	for _, r := range model.Roles {
 		who := inc.Roles[r]
 		if who == "" {
 			who = "-"
 		}
-		fmt.Fprintf(w, "  %-21s %s\n", r, ui.Sanitize(who))
+		roles.add(string(r), who)
 	}
+	roles.write(w, "  ")
 
 	fmt.Fprintln(w, "\nTimeline")
+	var tl table
 	for _, e := range inc.Timeline {
-		fmt.Fprintf(w, "  %s  %-10s %-12s %s\n", at(e.At), ui.Fit(e.Actor, 10), e.Kind, ui.Sanitize(e.Text))
+		tl.add(at(e.At), ui.Fit(e.Actor, 20), string(e.Kind), e.Text)
 	}
+	tl.write(w, "  ")
+}
+
+// escalationText is the escalation state (seed §7) on one line, as the
+// console's incident screen shows it: the tier, then what is due or next
+// and why, with times as at writes them.
+//
+//	Tier 1 · ESCALATE to Tier 2, due since 2026-12-03 16:05:00 UTC (12:00 ago) · 2h without progress
+//	Tier 1 · Tier 2 due 2026-12-03 16:05:00 UTC (in 1:48:00) · 2h without progress
+func escalationText(inc *model.Incident, now time.Time, at func(time.Time) string) string {
+	esc := inc.Escalation(now)
+	parts := []string{fmt.Sprintf("Tier %d", esc.Tier)}
+	awaiting := inc.AwaitingTierAck()
+	if awaiting {
+		parts = append(parts, fmt.Sprintf("escalated %s, awaiting Tier %d's acknowledgment", at(inc.EscalatedAt), esc.Tier))
+	} else if !inc.EscalatedAt.IsZero() {
+		parts = append(parts, fmt.Sprintf("escalated %s, acknowledged %s", at(inc.EscalatedAt), at(inc.TierAckAt)))
+	}
+	switch {
+	case esc.Due:
+		parts = append(parts, fmt.Sprintf("ESCALATE to Tier %d, due since %s (%s ago)", esc.NextTier, at(esc.DueAt), since(now.Sub(esc.DueAt))))
+	case esc.NextTier == 0:
+		parts = append(parts, "top tier")
+		return strings.Join(parts, " · ")
+	case inc.Status != model.StatusOpen:
+		parts = append(parts, "no escalation once resolved")
+		return strings.Join(parts, " · ")
+	case esc.DueAt.IsZero():
+		parts = append(parts, fmt.Sprintf("Tier %d not scheduled", esc.NextTier))
+	default:
+		parts = append(parts, fmt.Sprintf("Tier %d due %s (in %s)", esc.NextTier, at(esc.DueAt), ui.Countdown(esc.DueAt.Sub(now))))
+	}
+	if esc.Reason != "" {
+		parts = append(parts, ui.Sanitize(esc.Reason))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("draft", &g, stderr)
 	name := fs.String("template", "status-update", "template name")
-	pos, err := parseFlags(fs, args)
+	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
@@ -318,7 +433,7 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	inc, err := st.Get(ctx, number)
 	if err != nil {
-		return err
+		return notFound(err, number)
 	}
 	text, err := t.Fill(model.NewTemplateData(inc, cat, time.Now(), time.Local))
 	if err != nil {

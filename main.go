@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -46,11 +47,35 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 type globals struct {
 	db string
 	as string
+	// dbSet and asSet: the flag was given (at the top or after the
+	// subcommand), even if empty.
+	dbSet, asSet bool
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)")
 	fs.StringVar(&g.as, "as", g.as, "name your actions are recorded under (default $USER)")
+}
+
+// noteSet records which of the global flags fs parsed and refuses empty
+// ones: an explicit empty --db, or an --as that is blank once cleaned, is a
+// mistake, not a request for the default.
+func (g *globals) noteSet(fs *flag.FlagSet) error {
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "db":
+			g.dbSet = true
+		case "as":
+			g.asSet = true
+		}
+	})
+	if g.dbSet && strings.TrimSpace(g.db) == "" {
+		return usageError{"--db needs a path"}
+	}
+	if g.asSet && cleanName(g.as) == "" {
+		return usageError{"--as needs a name"}
+	}
+	return nil
 }
 
 // usageError is bad usage or bad input: exit status 2.
@@ -68,6 +93,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return exitUsage
+	}
+	if err := g.noteSet(fs); err != nil {
+		fmt.Fprintln(stderr, "warroom:", err)
 		return exitUsage
 	}
 	rest := fs.Args()
@@ -127,8 +156,13 @@ flags for every command:
 // dbPath resolves the database: --db, else $WARROOM_DB, else the XDG data
 // directory, which is created (0700) if missing. An explicit path's
 // directory is never created: a typo should not scatter databases around.
+// An explicit --db must name a file (noteSet); an empty $WARROOM_DB counts
+// as unset.
 func dbPath(g globals) (string, error) {
-	if g.db != "" {
+	if g.dbSet {
+		if strings.TrimSpace(g.db) == "" {
+			return "", usageError{"--db needs a path"}
+		}
 		return g.db, nil
 	}
 	if p := os.Getenv("WARROOM_DB"); p != "" {
@@ -149,14 +183,25 @@ func dbPath(g globals) (string, error) {
 	return filepath.Join(dir, "warroom.db"), nil
 }
 
+// actor is who actions are recorded as on the audit timeline: --as, else
+// $USER, else "unknown", cleaned by cleanName. An explicit --as that cleans
+// to nothing is refused by noteSet before this runs.
 func actor(g globals) string {
-	if g.as != "" {
-		return g.as
+	if g.asSet {
+		if a := cleanName(g.as); a != "" {
+			return a
+		}
 	}
-	if u := os.Getenv("USER"); u != "" {
+	if u := cleanName(os.Getenv("USER")); u != "" {
 		return u
 	}
 	return "unknown"
+}
+
+// cleanName is a name as the timeline records it: one line of plain text
+// (no escape sequences or control characters), trimmed.
+func cleanName(s string) string {
+	return strings.TrimSpace(model.PlainLine(strings.TrimSpace(s)))
 }
 
 // open loads the playbooks and opens the database.

@@ -14,8 +14,20 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format(TimeFormat)
 }
 
+// docTime is t in TimeFormat for a document, nil (JSON null) for the zero
+// time: a field that is not set yet is still there, so scripts see every
+// field of the contract.
+func docTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := FormatTime(t)
+	return &s
+}
+
 // IncidentDoc is the stable JSON shape of an incident for scripts
 // (`warroom show KEY --json`). Field names are a contract: add, never rename.
+// Every field is always present: an instant not reached yet is null.
 type IncidentDoc struct {
 	Key              string            `json:"key"`
 	Title            string            `json:"title"`
@@ -32,11 +44,11 @@ type IncidentDoc struct {
 	CreatedBy        string            `json:"created_by"`
 	StartedAt        string            `json:"started_at"`
 	DetectedAt       string            `json:"detected_at"`
-	AcknowledgedAt   string            `json:"acknowledged_at,omitempty"`
-	MitigatedAt      string            `json:"mitigated_at,omitempty"`
-	ResolvedAt       string            `json:"resolved_at,omitempty"`
-	PostMortemAt     string            `json:"post_mortem_at,omitempty"`
-	ClosedAt         string            `json:"closed_at,omitempty"`
+	AcknowledgedAt   *string           `json:"acknowledged_at"`
+	MitigatedAt      *string           `json:"mitigated_at"`
+	ResolvedAt       *string           `json:"resolved_at"`
+	PostMortemAt     *string           `json:"post_mortem_at"`
+	ClosedAt         *string           `json:"closed_at"`
 	Progress         ProgressDoc       `json:"progress"`
 	Deadlines        []DeadlineDoc     `json:"deadlines"`
 	Checklist        []ChecklistDoc    `json:"checklist"`
@@ -48,14 +60,14 @@ type IncidentDoc struct {
 // EscalationDoc is the escalation state (seed §7) when the document was
 // made.
 type EscalationDoc struct {
-	Tier           int    `json:"tier"`
-	NextTier       int    `json:"next_tier,omitempty"` // 0 (left out) at the top tier
-	Due            bool   `json:"due"`
-	DueSince       string `json:"due_since,omitempty"` // when it fell due, if due
-	DueAt          string `json:"due_at,omitempty"`    // when it will fall due, if not yet
-	Reason         string `json:"reason,omitempty"`
-	EscalatedAt    string `json:"escalated_at,omitempty"`
-	AcknowledgedAt string `json:"acknowledged_at,omitempty"` // the tier took it
+	Tier           int     `json:"tier"`
+	NextTier       *int    `json:"next_tier"` // null at the top tier
+	Due            bool    `json:"due"`
+	DueSince       *string `json:"due_since"` // when it fell due, if due; else null
+	DueAt          *string `json:"due_at"`    // when it will fall due, if not yet; else null
+	Reason         string  `json:"reason"`    // the trigger; "" when none applies
+	EscalatedAt    *string `json:"escalated_at"`
+	AcknowledgedAt *string `json:"acknowledged_at"` // the tier took it
 }
 
 // ProgressDoc is checklist progress.
@@ -66,24 +78,24 @@ type ProgressDoc struct {
 
 // DeadlineDoc is one SLA milestone as evaluated when the document was made.
 type DeadlineDoc struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	StartAt string `json:"start_at,omitempty"`
-	DueAt   string `json:"due_at,omitempty"`
-	DoneAt  string `json:"done_at,omitempty"`
-	State   string `json:"state"`
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	StartAt *string `json:"start_at"` // null until the clock starts
+	DueAt   *string `json:"due_at"`   // null while pending
+	DoneAt  *string `json:"done_at"`  // null until met (or missed)
+	State   string  `json:"state"`
 }
 
 // ChecklistDoc is one visible checklist item.
 type ChecklistDoc struct {
-	StepID   string `json:"step_id"`
-	Severity string `json:"severity"`
-	Phase    string `json:"phase"`
-	Group    string `json:"group,omitempty"`
-	Text     string `json:"text"`
-	Done     bool   `json:"done"`
-	DoneBy   string `json:"done_by,omitempty"`
-	DoneAt   string `json:"done_at,omitempty"`
+	StepID   string  `json:"step_id"`
+	Severity string  `json:"severity"`
+	Phase    string  `json:"phase"`
+	Group    string  `json:"group"` // "" for a step outside any group
+	Text     string  `json:"text"`
+	Done     bool    `json:"done"`
+	DoneBy   *string `json:"done_by"` // null while not done
+	DoneAt   *string `json:"done_at"` // null while not done
 }
 
 // EventDoc is one timeline entry.
@@ -105,27 +117,29 @@ func (inc *Incident) Doc(now time.Time) IncidentDoc {
 		CustomersPct: inc.CustomersPct, Services: append([]string{}, inc.Services...),
 		Commander: inc.Commander(), CreatedBy: inc.CreatedBy,
 		StartedAt: FormatTime(inc.StartedAt), DetectedAt: FormatTime(inc.DetectedAt),
-		AcknowledgedAt: FormatTime(inc.AcknowledgedAt), MitigatedAt: FormatTime(inc.MitigatedAt),
-		ResolvedAt: FormatTime(inc.ResolvedAt), PostMortemAt: FormatTime(inc.PostMortemAt),
-		ClosedAt:  FormatTime(inc.ClosedAt),
+		AcknowledgedAt: docTime(inc.AcknowledgedAt), MitigatedAt: docTime(inc.MitigatedAt),
+		ResolvedAt: docTime(inc.ResolvedAt), PostMortemAt: docTime(inc.PostMortemAt),
+		ClosedAt:  docTime(inc.ClosedAt),
 		Deadlines: []DeadlineDoc{}, Checklist: []ChecklistDoc{},
 		Roles: map[string]string{}, Timeline: []EventDoc{},
+		Escalation: inc.escalationDoc(now),
 	}
 	p := CountProgress(inc.Checklist)
 	d.Progress = ProgressDoc{p.Done, p.Total}
 	for _, dl := range inc.Deadlines(now) {
-		d.Deadlines = append(d.Deadlines, DeadlineDoc{
-			ID: string(dl.ID), Name: dl.Name, StartAt: FormatTime(dl.Start),
-			DueAt: FormatTime(dl.DueAt), DoneAt: FormatTime(dl.DoneAt), State: string(dl.State),
-		})
+		d.Deadlines = append(d.Deadlines, deadlineDoc(dl))
 	}
 	for _, sec := range inc.Sections() {
 		for _, it := range sec.Items {
-			d.Checklist = append(d.Checklist, ChecklistDoc{
+			c := ChecklistDoc{
 				StepID: it.StepID, Severity: it.Severity.String(), Phase: it.Phase,
-				Group: it.Group, Text: it.Text, Done: it.Done, DoneBy: it.DoneBy,
-				DoneAt: FormatTime(it.DoneAt),
-			})
+				Group: it.Group, Text: it.Text, Done: it.Done, DoneAt: docTime(it.DoneAt),
+			}
+			if it.Done {
+				by := it.DoneBy
+				c.DoneBy = &by
+			}
+			d.Checklist = append(d.Checklist, c)
 		}
 	}
 	for r, who := range inc.Roles {
@@ -134,28 +148,46 @@ func (inc *Incident) Doc(now time.Time) IncidentDoc {
 	for _, e := range inc.Timeline {
 		d.Timeline = append(d.Timeline, EventDoc{At: FormatTime(e.At), Actor: e.Actor, Kind: string(e.Kind), Text: e.Text})
 	}
+	return d
+}
+
+// deadlineDoc is a deadline as evaluated.
+func deadlineDoc(dl Deadline) DeadlineDoc {
+	return DeadlineDoc{
+		ID: string(dl.ID), Name: dl.Name, StartAt: docTime(dl.Start),
+		DueAt: docTime(dl.DueAt), DoneAt: docTime(dl.DoneAt), State: string(dl.State),
+	}
+}
+
+// escalationDoc is the escalation state at now, for show and list.
+func (inc *Incident) escalationDoc(now time.Time) EscalationDoc {
 	esc := inc.Escalation(now)
-	d.Escalation = EscalationDoc{Tier: esc.Tier, NextTier: esc.NextTier, Due: esc.Due, Reason: esc.Reason,
-		EscalatedAt: FormatTime(inc.EscalatedAt), AcknowledgedAt: FormatTime(inc.TierAckAt)}
+	d := EscalationDoc{Tier: esc.Tier, Due: esc.Due, Reason: esc.Reason,
+		EscalatedAt: docTime(inc.EscalatedAt), AcknowledgedAt: docTime(inc.TierAckAt)}
+	if esc.NextTier != 0 {
+		next := esc.NextTier
+		d.NextTier = &next
+	}
 	if esc.Due {
-		d.Escalation.DueSince = FormatTime(esc.DueAt)
+		d.DueSince = docTime(esc.DueAt)
 	} else {
-		d.Escalation.DueAt = FormatTime(esc.DueAt)
+		d.DueAt = docTime(esc.DueAt)
 	}
 	return d
 }
 
 // SummaryDoc is one incident in `warroom list --json`.
 type SummaryDoc struct {
-	Key          string       `json:"key"`
-	Title        string       `json:"title"`
-	Severity     string       `json:"severity"`
-	Phase        string       `json:"phase"`
-	Status       string       `json:"status"`
-	Commander    string       `json:"commander"`
-	DetectedAt   string       `json:"detected_at"`
-	Progress     ProgressDoc  `json:"progress"`
-	NextDeadline *DeadlineDoc `json:"next_deadline"`
+	Key          string        `json:"key"`
+	Title        string        `json:"title"`
+	Severity     string        `json:"severity"`
+	Phase        string        `json:"phase"`
+	Status       string        `json:"status"`
+	Commander    string        `json:"commander"`
+	DetectedAt   string        `json:"detected_at"`
+	Progress     ProgressDoc   `json:"progress"`
+	NextDeadline *DeadlineDoc  `json:"next_deadline"` // null when no clock runs
+	Escalation   EscalationDoc `json:"escalation"`    // as in show --json
 }
 
 // Summary builds the incident's list entry as of now. The incident needs
@@ -166,12 +198,11 @@ func (inc *Incident) Summary(now time.Time) SummaryDoc {
 		Phase: inc.Phase.String(), Status: string(inc.Status), Commander: inc.Commander(),
 		DetectedAt: FormatTime(inc.DetectedAt),
 		Progress:   ProgressDoc{inc.Progress.Done, inc.Progress.Total},
+		Escalation: inc.escalationDoc(now),
 	}
 	if d, ok := inc.NextDeadline(now); ok {
-		s.NextDeadline = &DeadlineDoc{
-			ID: string(d.ID), Name: d.Name, StartAt: FormatTime(d.Start),
-			DueAt: FormatTime(d.DueAt), State: string(d.State),
-		}
+		dd := deadlineDoc(d)
+		s.NextDeadline = &dd
 	}
 	return s
 }

@@ -51,7 +51,8 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, "2025-03-14T09:00:00.000Z", doc["started_at"])
 	assert.Equal(t, "2025-03-14T09:02:00.000Z", doc["acknowledged_at"])
 	for _, k := range []string{"mitigated_at", "resolved_at", "post_mortem_at", "closed_at"} {
-		assert.NotContains(t, doc, k, "zero instants are left out")
+		require.Contains(t, doc, k, "every contract field is present")
+		assert.Nil(t, doc[k], "%s: an instant not reached is null", k)
 	}
 	assert.Equal(t, map[string]any{"done": 1.0, "total": 5.0}, doc["progress"])
 
@@ -60,7 +61,7 @@ func TestDocJSON(t *testing.T) {
 	wantStates := []string{"met", "met", "ok", "ok", "pending", "ok"}
 	for i, x := range deadlines {
 		d := x.(map[string]any)
-		for _, k := range []string{"id", "name", "state"} {
+		for _, k := range []string{"id", "name", "start_at", "due_at", "done_at", "state"} {
 			assert.Contains(t, d, k)
 		}
 		assert.Equal(t, wantStates[i], d["state"], d["id"])
@@ -71,11 +72,14 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, "2025-03-14T09:15:00.000Z", ack["due_at"])
 	assert.Equal(t, "2025-03-14T09:02:00.000Z", ack["done_at"])
 	pm := deadlines[4].(map[string]any)
-	assert.NotContains(t, pm, "due_at", "a pending deadline has no due time")
+	require.Contains(t, pm, "due_at")
+	assert.Nil(t, pm["due_at"], "a pending deadline has no due time: null")
+	assert.Nil(t, pm["start_at"])
+	assert.Nil(t, pm["done_at"])
 	upd := deadlines[5].(map[string]any)
 	assert.Equal(t, map[string]any{
 		"id": "status_update", "name": "Status update", "start_at": "2025-03-14T09:00:00.000Z",
-		"due_at": "2025-03-14T09:30:00.000Z", "state": "ok",
+		"due_at": "2025-03-14T09:30:00.000Z", "done_at": nil, "state": "ok",
 	}, upd, "the status update is a deadline of the document too")
 
 	checklist := doc["checklist"].([]any)
@@ -91,8 +95,13 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, "Alert Stakeholders", first["group"])
 	second := checklist[1].(map[string]any)
 	assert.Equal(t, false, second["done"])
-	assert.NotContains(t, second, "done_by")
-	assert.NotContains(t, second, "done_at")
+	for _, k := range []string{"done_by", "done_at"} {
+		require.Contains(t, second, k, "every contract field is present")
+		assert.Nil(t, second[k], "%s: null while not done", k)
+	}
+	fifth := checklist[4].(map[string]any)
+	require.Contains(t, fifth, "group")
+	assert.Equal(t, "", fifth["group"], "a step outside any group: empty, not left out")
 
 	assert.Equal(t, map[string]any{"Incident Commander": "alice"}, doc["roles"])
 
@@ -128,12 +137,15 @@ func TestDocResolvedAndClosed(t *testing.T) {
 	d := inc.Doc(at(3 * time.Hour))
 	assert.Equal(t, "closed", d.Status)
 	assert.Equal(t, "Post-Mortem", d.Phase)
-	assert.Equal(t, "2025-03-14T10:00:00.000Z", d.ResolvedAt)
-	assert.Equal(t, "2025-03-14T11:00:00.000Z", d.ClosedAt)
+	require.NotNil(t, d.ResolvedAt)
+	require.NotNil(t, d.ClosedAt)
+	assert.Equal(t, "2025-03-14T10:00:00.000Z", *d.ResolvedAt)
+	assert.Equal(t, "2025-03-14T11:00:00.000Z", *d.ClosedAt)
 	assert.True(t, d.SeverityOverride)
 	require.Len(t, d.Deadlines, 5)
 	assert.Equal(t, "skipped", d.Deadlines[4].State)
-	assert.Equal(t, "2025-03-14T10:00:00.000Z", d.Deadlines[4].StartAt)
+	require.NotNil(t, d.Deadlines[4].StartAt)
+	assert.Equal(t, "2025-03-14T10:00:00.000Z", *d.Deadlines[4].StartAt)
 }
 
 func TestSummaryJSON(t *testing.T) {
@@ -157,8 +169,14 @@ func TestSummaryJSON(t *testing.T) {
 	assert.Equal(t, map[string]any{"done": 2.0, "total": 6.0}, doc["progress"])
 	assert.Equal(t, map[string]any{
 		"id": "acknowledge", "name": "Acknowledgment", "start_at": "2025-03-14T09:00:00.000Z",
-		"due_at": "2025-03-14T09:15:00.000Z", "state": "breached",
+		"due_at": "2025-03-14T09:15:00.000Z", "done_at": nil, "state": "breached",
 	}, doc["next_deadline"])
+	// A P1 escalates at once (§7.1 "immediate activation"): list says so,
+	// as the board does.
+	assert.Equal(t, map[string]any{
+		"tier": 1.0, "next_tier": 2.0, "due": true, "due_since": "2025-03-14T09:00:00.000Z",
+		"due_at": nil, "reason": "immediate activation (P1)", "escalated_at": nil, "acknowledged_at": nil,
+	}, doc["escalation"])
 
 	// Nothing running: next_deadline is null.
 	_, err = inc.Resolve(at(time.Hour), "bob", "")
@@ -170,4 +188,54 @@ func TestSummaryJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &doc))
 	assert.Contains(t, doc, "next_deadline")
 	assert.Nil(t, doc["next_deadline"])
+}
+
+// TestDocNullsUnsetInstants: every contract field is in the document, an
+// instant not reached yet as null, so that scripts need not guess whether a
+// field is missing or unset.
+func TestDocNullsUnsetInstants(t *testing.T) {
+	inc := declare(t, model.P2, at(0))
+	raw, err := json.Marshal(inc.Doc(at(time.Hour)))
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	for _, k := range []string{"acknowledged_at", "mitigated_at", "resolved_at", "post_mortem_at", "closed_at"} {
+		require.Contains(t, doc, k)
+		assert.Nil(t, doc[k], k)
+	}
+	esc := doc["escalation"].(map[string]any)
+	assert.Equal(t, map[string]any{
+		"tier": 1.0, "next_tier": 2.0, "due": false, "due_since": nil,
+		"due_at": "2025-03-14T11:00:00.000Z", "reason": "2h without progress",
+		"escalated_at": nil, "acknowledged_at": nil,
+	}, esc, "a P2 falls due after 2h without progress")
+
+	// Escalated, acknowledged, then due again at the top: the tier's
+	// instants are set and the tier after the top is null.
+	_, err = inc.Escalate(at(3*time.Hour), "bob", "2h without progress")
+	require.NoError(t, err)
+	_, err = inc.AcknowledgeEscalation(at(3*time.Hour+5*time.Minute), "carol")
+	require.NoError(t, err)
+	_, err = inc.Escalate(at(6*time.Hour), "bob", "2h without progress")
+	require.NoError(t, err)
+	raw, err = json.Marshal(inc.Doc(at(6 * time.Hour)))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	esc = doc["escalation"].(map[string]any)
+	require.Contains(t, esc, "acknowledged_at")
+	assert.Nil(t, esc["acknowledged_at"], "Tier 3 has not taken it yet")
+	_, err = inc.AcknowledgeEscalation(at(6*time.Hour+10*time.Minute), "dave")
+	require.NoError(t, err)
+	raw, err = json.Marshal(inc.Doc(at(6*time.Hour + 10*time.Minute)))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	esc = doc["escalation"].(map[string]any)
+	assert.Equal(t, 3.0, esc["tier"])
+	require.Contains(t, esc, "next_tier")
+	assert.Nil(t, esc["next_tier"], "no tier above the top one")
+	assert.Equal(t, false, esc["due"])
+	assert.Nil(t, esc["due_since"])
+	assert.Nil(t, esc["due_at"])
+	assert.Equal(t, "2025-03-14T15:00:00.000Z", esc["escalated_at"])
+	assert.Equal(t, "2025-03-14T15:10:00.000Z", esc["acknowledged_at"])
 }

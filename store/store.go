@@ -131,11 +131,47 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 // Close closes the database. A Store must not be used once closed.
+//
+// It first checkpoints the write-ahead log into the database file and
+// truncates the log (see checkpoint), so that the .db file alone holds
+// every commit once the console has quit: someone who copies only that
+// file gets everything.
 func (s *Store) Close() error {
 	s.verMu.Lock()
 	defer s.verMu.Unlock()
+	if !s.closed {
+		s.checkpoint()
+	}
 	s.closed = true
 	return errors.Join(s.stmts.close(), s.ver.Close(), s.db.Close())
+}
+
+// checkpointWait is how long Close's checkpoint waits for a lock held by
+// another connection (of this process or another) before giving up.
+const checkpointWait = 250 * time.Millisecond
+
+// checkpoint copies the whole WAL back into the database file and truncates
+// it to zero bytes: PRAGMA wal_checkpoint(TRUNCATE), on a connection of the
+// pool. It is best effort: while another console is writing or reading a
+// snapshot it cannot finish (SQLITE_BUSY, or a busy flag in its result) and
+// Close goes on; the last connection to close checkpoints again, and the
+// commits are safe in the WAL meanwhile. It waits checkpointWait at most,
+// so quitting stays quick.
+func (s *Store) checkpoint() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	// The connection goes back to a pool that is about to be closed, so
+	// shortening its busy timeout affects nothing else.
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", checkpointWait.Milliseconds())); err != nil {
+		return
+	}
+	var busy, logFrames, checkpointed int
+	_ = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed)
 }
 
 // Path is the absolute path of the database file.

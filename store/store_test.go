@@ -238,3 +238,77 @@ func TestSchemaForeignKeys(t *testing.T) {
 	_, err := s.db.Exec("INSERT INTO roles (incident_id, role, person, assigned_at) VALUES (1, 'x', 'y', 0)")
 	assert.ErrorIs(t, domainErr(err), model.ErrConflict)
 }
+
+// walSize is the size of the database's write-ahead log, 0 if there is none.
+func walSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path + "-wal")
+	if os.IsNotExist(err) {
+		return 0
+	}
+	require.NoError(t, err)
+	return fi.Size()
+}
+
+// copyDB copies the database file alone, without its -wal and -shm, as a
+// user backing it up by hand would, and opens the copy.
+func copyDB(t *testing.T, path string) *Store {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	require.NoError(t, os.WriteFile(cp, b, 0o600))
+	s, err := Open(context.Background(), cp)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestCloseCheckpointsWAL: once a Store is closed the database file holds
+// every commit, even while another console keeps the database open (the
+// last connection's own checkpoint would then not run).
+func TestCloseCheckpointsWAL(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("alone", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "warroom.db")
+		s, err := Open(ctx, path)
+		require.NoError(t, err)
+		inc := declare(t, s, declaration("Written before quitting"))
+		require.NoError(t, s.Close())
+		assert.Zero(t, walSize(t, path), "the -wal file is empty or gone")
+		got, err := copyDB(t, path).Get(ctx, inc.Number)
+		require.NoError(t, err)
+		assert.Equal(t, "Written before quitting", got.Title)
+	})
+
+	t.Run("another console still open", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "warroom.db")
+		other, err := Open(ctx, path)
+		require.NoError(t, err)
+		defer other.Close()
+		_, err = other.DataVersion(ctx) // polling, as a console does
+		require.NoError(t, err)
+
+		s, err := Open(ctx, path)
+		require.NoError(t, err)
+		inc := declare(t, s, declaration("Written while bob watches"))
+		_, err = s.SetStep(ctx, inc.Number, inc.Checklist[0].ID, true, "alice", at(time.Minute))
+		require.NoError(t, err)
+		require.Positive(t, walSize(t, path), "the commits are in the WAL before Close")
+		require.NoError(t, s.Close())
+		assert.Zero(t, walSize(t, path), "Close checkpointed and truncated the WAL")
+
+		got, err := copyDB(t, path).Get(ctx, inc.Number)
+		require.NoError(t, err)
+		assert.Equal(t, "Written while bob watches", got.Title)
+		assert.True(t, got.Checklist[0].Done, "the last commit is in the file too")
+
+		// The console still open goes on as before.
+		_, err = other.DataVersion(ctx)
+		require.NoError(t, err)
+		still, err := other.Get(ctx, inc.Number)
+		require.NoError(t, err)
+		assert.True(t, still.Checklist[0].Done)
+	})
+}
