@@ -68,7 +68,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQ:    b("ctrl+c", "quit now", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		AckAlerts: b("!", "acknowledge alert banner", "!"),
-		Back:      b("esc/q", "back", "esc"),
+		Back:      b("esc", "back", "esc"),
 		Up:        b("↑/k", "up", "up", "k"),
 		Down:      b("↓/j", "down", "down", "j"),
 		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
