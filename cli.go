@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -441,4 +445,100 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, text)
 	return err
+}
+
+// exportFormats are the formats of `warroom export`.
+var exportFormats = []string{"md", "json"}
+
+func runExport(g globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("export", &g, stderr)
+	format := fs.String("format", "md", "md (the seed's §6.1.2 post-incident review report, Markdown) or json")
+	output := fs.String("output", "", "write to this file (mode 0600) and print its path, instead of to stdout")
+	pos, err := parseFlags(fs, &g, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"export takes one incident key: warroom export INC-0001 [--format md|json] [--output FILE]"}
+	}
+	*format = strings.ToLower(strings.TrimSpace(*format))
+	if !slices.Contains(exportFormats, *format) {
+		return usageError{fmt.Sprintf("unknown format %q (want %s)", *format, strings.Join(exportFormats, " or "))}
+	}
+	number, err := model.ParseKey(pos[0])
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	st, cat, err := open(g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	inc, err := st.Get(ctx, number)
+	if err != nil {
+		return notFound(err, number)
+	}
+	review, err := st.Review(ctx, number)
+	if err != nil {
+		return notFound(err, number)
+	}
+	items, err := st.ActionItems(ctx, number)
+	if err != nil {
+		return notFound(err, number)
+	}
+	now := time.Now()
+	var b bytes.Buffer
+	if *format == "json" {
+		if err := writeJSON(&b, inc.Export(review, items, now)); err != nil {
+			return err
+		}
+	} else {
+		b.WriteString(model.Markdown(inc, review, items, cat, now, time.Local))
+	}
+	if *output == "" || *output == "-" {
+		_, err = stdout.Write(b.Bytes())
+		return err
+	}
+	if err := writeFileAtomic(*output, b.Bytes()); err != nil {
+		return fmt.Errorf("export %s: %w", inc.Key(), err)
+	}
+	fmt.Fprintln(stdout, *output)
+	return nil
+}
+
+// writeFileAtomic writes data to path with mode 0600, whole or not at all:
+// into a new file beside it, then renamed over it. An existing file at
+// path, or a symbolic link there, is replaced, never written through; the
+// directory must exist.
+func writeFileAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" {
+		return fmt.Errorf("%s: not a file name", path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp") // mode 0600
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after the rename, there is nothing left to remove
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

@@ -10,6 +10,8 @@
 //	warroom list [--json]                           list open and resolved incidents
 //	warroom show KEY [--json]                       print one incident
 //	warroom draft KEY --template NAME               print a filled communication template
+//	warroom export KEY [--format md|json] [--output FILE]
+//	                                                the post-incident review report (Markdown) or JSON
 //
 // main.go parses flags and subcommands and wires store, playbooks and ui;
 // the subcommands' output is in cli.go.
@@ -116,6 +118,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runShow(g, rest, stdout, stderr)
 	case "draft":
 		err = runDraft(g, rest, stdout, stderr)
+	case "export":
+		err = runExport(g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -147,6 +151,12 @@ usage:
                                            declare an incident; prints its key
   warroom list [--json]                    open and resolved incidents, most urgent first
   warroom show KEY [--json]                one incident: clocks, checklist, roles, timeline
+  warroom draft KEY --template NAME        a communication template filled from the incident
+  warroom export KEY [--format md|json] [--output FILE]
+                                           the post-incident review (seed §6.1.2) as Markdown,
+                                           or everything show --json has plus the review, RCA,
+                                           action items and verification as JSON; --output
+                                           writes FILE (mode 0600) and prints its path
 
 flags for every command:
   --db PATH   database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)

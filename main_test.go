@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/playbooks"
+	"github.com/warroom/warroom/store"
 )
 
 func TestMain(m *testing.M) {
@@ -36,6 +39,21 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "xdg"))
 			env.Setenv("HOME", env.WorkDir)
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// filemode FILE MODE: the file's permission bits are MODE (octal).
+			"filemode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: filemode FILE MODE")
+				}
+				fi, err := os.Stat(ts.MkAbs(args[0]))
+				ts.Check(err)
+				want, err := strconv.ParseUint(args[1], 8, 32)
+				ts.Check(err)
+				if got := fi.Mode().Perm(); (got == os.FileMode(want)) == neg {
+					ts.Fatalf("%s has mode %#o; want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+				}
+			},
 		},
 	})
 }
@@ -79,6 +97,14 @@ func TestExitStatus(t *testing.T) {
 		{"escape-only --as", []string{"--db", db, "--as", "\x1b[2J", "declare", "--title", "x"}, exitUsage},
 		{"empty --db", []string{"--db", "", "list"}, exitUsage},
 		{"empty --db after the command", []string{"list", "--db="}, exitUsage},
+		{"export ok", []string{"--db", db, "export", "INC-0001"}, 0},
+		{"export json ok", []string{"--db", db, "export", "INC-0001", "--format", "json"}, 0},
+		{"export missing", []string{"--db", db, "export", "INC-0999"}, exitUsage},
+		{"export bad key", []string{"--db", db, "export", "banana"}, exitUsage},
+		{"export no key", []string{"--db", db, "export"}, exitUsage},
+		{"export bad format", []string{"--db", db, "export", "INC-0001", "--format", "pdf"}, exitUsage},
+		{"export to a missing dir", []string{"--db", db, "export", "INC-0001", "--output", filepath.Join(dir, "nope", "pir.md")}, exitFail},
+		{"export to a directory", []string{"--db", db, "export", "INC-0001", "--output", dir}, exitFail},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -317,9 +343,9 @@ func TestListEscalation(t *testing.T) {
 	inc, _ := declareAt(t, model.P2, "Transport degraded", "alice", det) // due after 2h without progress
 	assert.Equal(t, "ACK 30:00", nextText(inc, det))
 	assert.Equal(t, "ESC T2 +12:00", nextText(inc, det.Add(2*time.Hour+12*time.Minute)))
-	_, err := inc.Resolve(det.Add(3*time.Hour), "bob", "")
+	_, err := inc.Resolve(det.Add(3*time.Hour), "bob", "", "test: verified")
 	require.NoError(t, err)
-	assert.Equal(t, "PM 5d 00h", nextText(inc, det.Add(3*time.Hour)), "no escalation once resolved")
+	assert.Equal(t, "PIR 3d 00h", nextText(inc, det.Add(3*time.Hour)), "no escalation once resolved; the PIR meeting (§6.1.1) is due first")
 
 	db := filepath.Join(t.TempDir(), "w.db")
 	var out, errb bytes.Buffer
@@ -358,7 +384,7 @@ func TestShowEscalationLine(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Tier 2 · escalated 16:15, acknowledged 16:30 · Tier 3 due 18:30 (in 2:00:00) · 2h without progress",
 		escalationText(inc, det.Add(2*time.Hour+30*time.Minute), at))
-	_, err = inc.Resolve(det.Add(3*time.Hour), "bob", "")
+	_, err = inc.Resolve(det.Add(3*time.Hour), "bob", "", "test: verified")
 	require.NoError(t, err)
 	assert.Equal(t, "Tier 2 · escalated 16:15, acknowledged 16:30 · no escalation once resolved",
 		escalationText(inc, det.Add(3*time.Hour), at))
@@ -368,4 +394,116 @@ func TestShowEscalationLine(t *testing.T) {
 	printIncident(&out, p1, cat, det.Add(90*time.Second))
 	assert.Contains(t, out.String(), "\nescalation: Tier 1 · ESCALATE to Tier 2, due since ")
 	assert.Contains(t, out.String(), " (01:30 ago) · immediate activation (P1)\n")
+}
+
+// TestExport: `warroom export` writes the post-incident review of an
+// incident as the store has it (review, RCA, action items, timeline):
+// Markdown by default, JSON with --format json, to a 0600 file with
+// --output; people's text comes out escaped and without escape sequences.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.db")
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"--db", db, "declare", "--title", "Registry `down` | <b>now</b>", "--severity", "P2",
+		"--reason", "t", "--services", "registry", "--customers-pct", "12"}, &out, &errb), errb.String())
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	require.NoError(t, err)
+	now := time.Now()
+	for _, fn := range []func(inc *model.Incident) (model.Event, error){
+		func(inc *model.Incident) (model.Event, error) { return inc.Acknowledge(now, "bob") },
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Note(now, "bob", "leader lost\x1b[2J\x1b]52;c;ZXZpbA==\x07 quorum\n# not a heading")
+		},
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Resolve(now, "alice", "rolled back", "test: checks skipped")
+		},
+	} {
+		_, err := st.Apply(ctx, 1, fn)
+		require.NoError(t, err)
+	}
+	require.NoError(t, st.SaveReview(ctx, 1, model.Review{
+		Sections: map[string]string{model.SectionSummary: "The registry lost quorum.\n* not a list"},
+		RCA: model.RCA{Whys: []string{"why one", "why `two`"}, RootCause: "no disruption budget",
+			Factors: []model.Factor{{Category: model.FishProcess, Text: "no rollout review"}}, Category: model.CauseConfiguration},
+		UpdatedAt: now, UpdatedBy: "carol",
+	}))
+	_, err = st.AddActionItem(ctx, 1, model.ActionItem{Description: "Set a | budget\nfor rollouts", Owner: "dave",
+		DueAt: now.Add(72 * time.Hour), Status: model.ActionOpen}, "carol", now)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+
+	// Markdown, to stdout.
+	out.Reset()
+	require.Equal(t, 0, run([]string{"--db", db, "export", "INC-0001"}, &out, &errb), errb.String())
+	md := out.String()
+	for _, want := range []string{
+		"# Post-Incident Review Report\n",
+		"**Incident ID**: INC-0001\\\n",
+		"**Title**: Registry \\`down\\` \\| \\<b\\>now\\</b\\>\\\n",
+		"**Severity**: P2 - High\\\n",
+		"## Summary\n\nThe registry lost quorum.\\\n\\* not a list\n",
+		": Note (bob): leader lost quorum<br>\\# not a heading\n",
+		"- Systems impacted: Registry Service\n",
+		"- Customers affected: 12% of customers\n",
+		"  2. why \\`two\\`\n",
+		"  - Process: no rollout review\n",
+		"| 1 | Set a \\| budget<br>for rollouts | dave | ",
+		" | Open |\n",
+	} {
+		assert.Contains(t, md, want)
+	}
+	assert.NotContains(t, md, "\x1b")
+	assert.NotContains(t, md, "\x07")
+
+	// JSON: show --json's fields and the review's.
+	out.Reset()
+	require.Equal(t, 0, run([]string{"--db", db, "export", "inc-1", "--format", "JSON"}, &out, &errb), errb.String())
+	var doc model.ExportDoc
+	require.NoError(t, json.Unmarshal(out.Bytes(), &doc))
+	assert.Equal(t, "INC-0001", doc.Key)
+	assert.Equal(t, "resolved", doc.Status)
+	assert.Equal(t, "The registry lost quorum.\n* not a list", doc.Review.Sections[model.SectionSummary])
+	assert.Equal(t, "", doc.Review.Sections[model.SectionLessons], "every section is there")
+	assert.Equal(t, []string{"why one", "why `two`"}, doc.RCA.Whys)
+	assert.Equal(t, "configuration", doc.RCA.Category)
+	require.Len(t, doc.ActionItems, 1)
+	assert.Equal(t, model.ActionItemDoc{ID: 1, Description: "Set a | budget\nfor rollouts", Owner: "dave",
+		DueAt: doc.ActionItems[0].DueAt, Status: "open"}, doc.ActionItems[0])
+	require.NotNil(t, doc.ActionItems[0].DueAt)
+	assert.Len(t, doc.Verification.Checks, len(model.VerificationChecks))
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(out.Bytes(), &raw))
+	for _, k := range []string{"key", "deadlines", "checklist", "timeline", "escalation", "review", "rca", "action_items", "verification"} {
+		assert.Contains(t, raw, k)
+	}
+
+	// --output: a 0600 file, its path on stdout; an existing file (even
+	// 0644) and a symbolic link are replaced, never written through.
+	path := filepath.Join(dir, "pir.md")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+	target := filepath.Join(dir, "target.txt")
+	require.NoError(t, os.WriteFile(target, []byte("keep me"), 0o644))
+	link := filepath.Join(dir, "link.md")
+	require.NoError(t, os.Symlink(target, link))
+	for _, p := range []string{path, link} {
+		out.Reset()
+		require.Equal(t, 0, run([]string{"--db", db, "export", "INC-0001", "--output", p}, &out, &errb), errb.String())
+		assert.Equal(t, p+"\n", out.String())
+		fi, err := os.Lstat(p)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode(), "%s: a regular file, 0600", p)
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(b), "# Post-Incident Review Report\n"))
+	}
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "keep me", string(b))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.False(t, strings.HasSuffix(e.Name(), ".tmp"), "no temporary file left: %s", e.Name())
+	}
 }

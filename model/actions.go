@@ -91,9 +91,21 @@ func (inc *Incident) AdvancePhase(now time.Time, actor string) (Event, error) {
 // acknowledgement and initial resolution if they were not recorded, moves
 // the phase on to Post-Mortem (the verification is the resolver's call) and
 // starts the post-mortem clock.
-func (inc *Incident) Resolve(now time.Time, actor, note string) (Event, error) {
+//
+// The fix must have passed the verification checks (§5.3); resolving with
+// checks open needs an override reason, which is recorded.
+func (inc *Incident) Resolve(now time.Time, actor, note, override string) (Event, error) {
 	if inc.Status != StatusOpen {
 		return Event{}, fmt.Errorf("%w: %s is already %s", ErrConflict, inc.Key(), inc.Status)
+	}
+	open := inc.Verification.Open()
+	texts := make([]string, len(open))
+	for i, c := range open {
+		texts[i] = checkText(c)
+	}
+	override = strings.TrimSpace(override)
+	if len(open) > 0 && override == "" {
+		return Event{}, fmt.Errorf("%w: %d verification check(s) open: %s; resolve with an override reason", ErrInvalid, len(open), strings.Join(texts, ", "))
 	}
 	now = Millis(now)
 	inc.Status = StatusResolved
@@ -112,22 +124,39 @@ func (inc *Incident) Resolve(now time.Time, actor, note string) (Event, error) {
 	if n := strings.TrimSpace(note); n != "" {
 		text += ": " + n
 	}
+	if len(open) > 0 {
+		text += fmt.Sprintf(" (override: %s; %d check(s) open: %s)", override, len(open), strings.Join(texts, ", "))
+	}
 	return inc.event(now, actor, EventResolved, text), nil
 }
 
 // Close ends a resolved incident: it leaves the board.
-func (inc *Incident) Close(now time.Time, actor string) (Event, error) {
+//
+// The post-incident review must be complete, or an override reason given
+// (recorded).
+func (inc *Incident) Close(now time.Time, actor, override string) (Event, error) {
 	if inc.Status != StatusResolved {
 		return Event{}, fmt.Errorf("%w: only a resolved incident can be closed (%s is %s)", ErrConflict, inc.Key(), inc.Status)
+	}
+	override = strings.TrimSpace(override)
+	if inc.Review.CompletedAt.IsZero() && override == "" {
+		return Event{}, fmt.Errorf("%w: the post-incident review is not complete; close with an override reason", ErrInvalid)
 	}
 	now = Millis(now)
 	inc.Status = StatusClosed
 	inc.ClosedAt = now
-	return inc.event(now, actor, EventClosed, "closed"), nil
+	text := "closed"
+	if inc.Review.CompletedAt.IsZero() {
+		text += " (override, review not complete: " + override + ")"
+	}
+	return inc.event(now, actor, EventClosed, text), nil
 }
 
 // Reopen puts a resolved or closed incident back on the board as open; the
-// resolution and post-mortem times are cleared so their clocks run again.
+// resolution and post-mortem times are cleared so their clocks run again,
+// and so are the verification (the fix did not hold: it is verified again
+// before the next resolution) and the post-incident review's steps (their
+// clocks count from the next resolution).
 func (inc *Incident) Reopen(now time.Time, actor, reason string) (Event, error) {
 	if inc.Status == StatusOpen {
 		return Event{}, fmt.Errorf("%w: %s is open", ErrConflict, inc.Key())
@@ -138,6 +167,7 @@ func (inc *Incident) Reopen(now time.Time, actor, reason string) (Event, error) 
 	now = Millis(now)
 	inc.Status = StatusOpen
 	inc.ResolvedAt, inc.PostMortemAt, inc.ClosedAt = time.Time{}, time.Time{}, time.Time{}
+	inc.Verification, inc.Review = Verification{}, ReviewState{}
 	if inc.Phase > PhaseResolution {
 		inc.Phase = PhaseResolution
 	}

@@ -38,7 +38,7 @@ func TestAcknowledge(t *testing.T) {
 
 	// Not open: refused.
 	inc3 := declare(t, model.P2, at(0))
-	_, err = inc3.Resolve(at(time.Minute), "bob", "")
+	_, err = inc3.Resolve(at(time.Minute), "bob", "", skipVerification)
 	require.NoError(t, err)
 	_, err = inc3.Acknowledge(at(2*time.Minute), "bob")
 	assert.ErrorIs(t, err, model.ErrConflict)
@@ -65,7 +65,7 @@ func TestMitigate(t *testing.T) {
 	assert.Equal(t, "mitigated (initial resolution)", ev.Text)
 	assert.Equal(t, model.StateMet, deadline(t, acked, model.MilestoneInitialResolution, at(time.Hour)).State)
 
-	_, err = acked.Resolve(at(2*time.Hour), "bob", "")
+	_, err = acked.Resolve(at(2*time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	_, err = acked.Mitigate(at(3*time.Hour), "bob")
 	assert.ErrorIs(t, err, model.ErrConflict)
@@ -82,7 +82,7 @@ func TestAdvancePhaseThroughLifecycle(t *testing.T) {
 			require.ErrorIs(t, err, model.ErrConflict, "an open incident stops at %s", model.LastOpenPhase)
 			assert.Contains(t, err.Error(), "resolve it (R)")
 			assert.Equal(t, model.LastOpenPhase, inc.Phase)
-			_, err = inc.Resolve(now, "bob", "")
+			_, err = inc.Resolve(now, "bob", "", skipVerification)
 			require.NoError(t, err)
 			require.Equal(t, model.PhasePostMortem, inc.Phase, "resolving moves on to Post-Mortem")
 			continue
@@ -117,7 +117,7 @@ func TestAdvancePhaseThroughLifecycle(t *testing.T) {
 
 func TestAdvancePhaseResolvedAndClosed(t *testing.T) {
 	inc := declare(t, model.P1, at(0))
-	_, err := inc.Resolve(at(time.Hour), "bob", "")
+	_, err := inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	require.Equal(t, model.PhasePostMortem, inc.Phase)
 
@@ -127,23 +127,27 @@ func TestAdvancePhaseResolvedAndClosed(t *testing.T) {
 	assert.Equal(t, at(30*time.Hour), inc.PostMortemAt)
 	assert.Equal(t, model.StateMet, deadline(t, inc, model.MilestonePostMortem, at(30*time.Hour)).State)
 
-	_, err = inc.Close(at(31*time.Hour), "carol")
+	_, err = inc.Close(at(31*time.Hour), "carol", skipReview)
 	require.NoError(t, err)
 	_, err = inc.AdvancePhase(at(32*time.Hour), "carol")
 	assert.ErrorIs(t, err, model.ErrConflict)
 }
 
 func TestResolve(t *testing.T) {
+	// Resolved the normal way: the fix declared at 2:30 (which implies the
+	// acknowledgment and the initial resolution), every verification check
+	// passed at 3:00, once it has been stable for 30 minutes.
 	inc := declare(t, model.P1, at(0))
-	ev, err := inc.Resolve(at(3*time.Hour), "bob", "  rolled back the deploy ")
+	require.Equal(t, at(3*time.Hour), verify(t, inc, at(2*time.Hour+30*time.Minute)))
+	ev, err := inc.Resolve(at(3*time.Hour), "bob", "  rolled back the deploy ", "")
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusResolved, inc.Status)
 	assert.Equal(t, at(3*time.Hour), inc.ResolvedAt)
-	assert.Equal(t, at(3*time.Hour), inc.AcknowledgedAt)
-	assert.Equal(t, at(3*time.Hour), inc.MitigatedAt)
+	assert.Equal(t, at(2*time.Hour+30*time.Minute), inc.AcknowledgedAt, "implied by the fix")
+	assert.Equal(t, at(2*time.Hour+30*time.Minute), inc.MitigatedAt, "implied by the fix")
 	assert.Equal(t, model.PhasePostMortem, inc.Phase)
 	assert.Equal(t, model.EventResolved, ev.Kind)
-	assert.Equal(t, "resolved; phase Detected -> Post-Mortem: rolled back the deploy", ev.Text)
+	assert.Equal(t, "resolved; phase Verification -> Post-Mortem: rolled back the deploy", ev.Text)
 
 	// The post-mortem clock starts at the resolution: 72 h for P1.
 	pm := deadline(t, inc, model.MilestonePostMortem, at(3*time.Hour))
@@ -154,19 +158,22 @@ func TestResolve(t *testing.T) {
 	assert.Equal(t, model.StateBreached, deadline(t, inc, model.MilestonePostMortem, at(75*time.Hour)).State)
 	// Acknowledgment was implied late: missed, not met.
 	assert.Equal(t, model.StateMissed, deadline(t, inc, model.MilestoneAcknowledge, at(3*time.Hour)).State)
+	assert.Equal(t, model.StateMet, deadline(t, inc, model.MilestoneInitialResolution, at(3*time.Hour)).State)
 	assert.Equal(t, model.StateMet, deadline(t, inc, model.MilestoneResolution, at(3*time.Hour)).State)
 
-	_, err = inc.Resolve(at(4*time.Hour), "bob", "")
+	_, err = inc.Resolve(at(4*time.Hour), "bob", "", "")
 	assert.ErrorIs(t, err, model.ErrConflict)
 
-	// Earlier times are kept; a phase past Post-Mortem is kept.
+	// Earlier times are kept; a phase past Post-Mortem is kept. An override
+	// given with every check passed overrides nothing: not recorded.
 	inc2 := declare(t, model.P2, at(0))
 	_, err = inc2.Acknowledge(at(time.Minute), "bob")
 	require.NoError(t, err)
 	_, err = inc2.Mitigate(at(time.Hour), "bob")
 	require.NoError(t, err)
+	verify(t, inc2, at(time.Hour))
 	inc2.Phase = model.PhaseReview
-	ev, err = inc2.Resolve(at(2*time.Hour), "bob", "")
+	ev, err = inc2.Resolve(at(2*time.Hour), "bob", "", "not needed")
 	require.NoError(t, err)
 	assert.Equal(t, at(time.Minute), inc2.AcknowledgedAt)
 	assert.Equal(t, at(time.Hour), inc2.MitigatedAt)
@@ -174,21 +181,70 @@ func TestResolve(t *testing.T) {
 	assert.Equal(t, "resolved", ev.Text)
 }
 
+// TestResolveOverride: resolving without the verification is refused unless
+// an override reason is given; the override and the checks it skipped are
+// recorded, and the acknowledgment and initial resolution are implied.
+func TestResolveOverride(t *testing.T) {
+	inc := declare(t, model.P1, at(0))
+	for _, override := range []string{"", "  \t"} {
+		_, err := inc.Resolve(at(3*time.Hour), "bob", "rolled back the deploy", override)
+		require.ErrorIs(t, err, model.ErrInvalid)
+		assert.Contains(t, err.Error(), "4 verification check(s) open: Systems stable for 30 minutes, "+
+			"Customer connectivity confirmed, Performance within SLA, No recurrence detected")
+	}
+	assert.Equal(t, model.StatusOpen, inc.Status, "a refused resolution changes nothing")
+	assert.True(t, inc.ResolvedAt.IsZero())
+	assert.True(t, inc.AcknowledgedAt.IsZero())
+
+	ev, err := inc.Resolve(at(3*time.Hour), "bob", "  rolled back the deploy ", " checked by hand ")
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusResolved, inc.Status)
+	assert.Equal(t, at(3*time.Hour), inc.ResolvedAt)
+	assert.Equal(t, at(3*time.Hour), inc.AcknowledgedAt)
+	assert.Equal(t, at(3*time.Hour), inc.MitigatedAt)
+	assert.Equal(t, model.PhasePostMortem, inc.Phase)
+	assert.Equal(t, "resolved; phase Detected -> Post-Mortem: rolled back the deploy (override: checked by hand; "+
+		"4 check(s) open: Systems stable for 30 minutes, Customer connectivity confirmed, Performance within SLA, No recurrence detected)", ev.Text)
+	assert.Equal(t, model.StateMissed, deadline(t, inc, model.MilestoneAcknowledge, at(3*time.Hour)).State)
+	assert.Equal(t, model.StateMet, deadline(t, inc, model.MilestoneResolution, at(3*time.Hour)).State)
+}
+
 func TestClose(t *testing.T) {
 	inc := declare(t, model.P3, at(0))
-	_, err := inc.Close(at(time.Hour), "bob")
+	_, err := inc.Close(at(time.Hour), "bob", "")
 	assert.ErrorIs(t, err, model.ErrConflict, "an open incident cannot be closed")
+	_, err = inc.Close(at(time.Hour), "bob", "with a reason")
+	assert.ErrorIs(t, err, model.ErrConflict, "not even with an override")
 
-	_, err = inc.Resolve(at(time.Hour), "bob", "")
+	// Closed the normal way: verified, resolved, the review complete.
+	verified := verify(t, inc, at(time.Hour))
+	_, err = inc.Resolve(verified, "bob", "", "")
 	require.NoError(t, err)
-	ev, err := inc.Close(at(2*time.Hour), "bob")
+	completeReview(t, inc, at(3*time.Hour))
+	ev, err := inc.Close(at(4*time.Hour), "bob", "")
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusClosed, inc.Status)
-	assert.Equal(t, at(2*time.Hour), inc.ClosedAt)
+	assert.Equal(t, at(4*time.Hour), inc.ClosedAt)
 	assert.Equal(t, model.EventClosed, ev.Kind)
+	assert.Equal(t, "closed", ev.Text)
 
-	_, err = inc.Close(at(3*time.Hour), "bob")
+	_, err = inc.Close(at(5*time.Hour), "bob", "")
 	assert.ErrorIs(t, err, model.ErrConflict)
+
+	// The review not complete: refused without an override, recorded with.
+	inc2 := declare(t, model.P3, at(0))
+	_, err = inc2.Resolve(at(time.Hour), "bob", "", skipVerification)
+	require.NoError(t, err)
+	for _, override := range []string{"", "   "} {
+		_, err = inc2.Close(at(2*time.Hour), "bob", override)
+		require.ErrorIs(t, err, model.ErrInvalid)
+		assert.Contains(t, err.Error(), "review is not complete")
+	}
+	assert.Equal(t, model.StatusResolved, inc2.Status)
+	ev, err = inc2.Close(at(2*time.Hour), "bob", " duplicate of INC-0002 ")
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusClosed, inc2.Status)
+	assert.Equal(t, "closed (override, review not complete: duplicate of INC-0002)", ev.Text)
 }
 
 func TestReopen(t *testing.T) {
@@ -196,11 +252,15 @@ func TestReopen(t *testing.T) {
 	_, err := inc.Reopen(at(time.Hour), "bob", "still broken")
 	assert.ErrorIs(t, err, model.ErrConflict, "an open incident cannot be reopened")
 
-	_, err = inc.Resolve(at(time.Hour), "bob", "")
+	_, err = inc.Acknowledge(at(time.Minute), "bob")
+	require.NoError(t, err)
+	verified := verify(t, inc, at(30*time.Minute))
+	_, err = inc.Resolve(verified, "bob", "", "")
 	require.NoError(t, err)
 	_, err = inc.AdvancePhase(at(2*time.Hour), "bob") // post-mortem held
 	require.NoError(t, err)
-	_, err = inc.Close(at(3*time.Hour), "bob")
+	completeReview(t, inc, at(2*time.Hour))
+	_, err = inc.Close(at(3*time.Hour), "bob", "")
 	require.NoError(t, err)
 
 	_, err = inc.Reopen(at(4*time.Hour), "bob", "   ")
@@ -213,19 +273,41 @@ func TestReopen(t *testing.T) {
 	assert.True(t, inc.ResolvedAt.IsZero())
 	assert.True(t, inc.PostMortemAt.IsZero())
 	assert.True(t, inc.ClosedAt.IsZero())
-	assert.Equal(t, at(time.Hour), inc.AcknowledgedAt, "acknowledgment is kept")
+	assert.Equal(t, at(time.Minute), inc.AcknowledgedAt, "acknowledgment is kept")
+	assert.Equal(t, at(30*time.Minute), inc.MitigatedAt, "initial resolution is kept")
 	assert.Equal(t, model.PhaseResolution, inc.Phase)
 	assert.Equal(t, model.EventReopened, ev.Kind)
 	assert.Equal(t, "reopened: came back", ev.Text)
 
+	// The fix did not hold: it is verified again, and the review's steps
+	// count from the next resolution.
+	assert.Equal(t, model.Verification{}, inc.Verification)
+	assert.Equal(t, model.ReviewState{}, inc.Review)
+	_, err = inc.Resolve(at(5*time.Hour), "bob", "", "")
+	assert.ErrorIs(t, err, model.ErrInvalid, "the checks are open again")
+
 	// Clocks run again: resolution (48 h for P2) is breached from 48 h on.
 	assert.Equal(t, model.StatePending, deadline(t, inc, model.MilestonePostMortem, at(5*time.Hour)).State)
+	for _, m := range model.ReviewMilestones {
+		assert.Equal(t, model.StatePending, deadline(t, inc, m.ID, at(5*time.Hour)).State, m.ID)
+	}
 	assert.Equal(t, model.StateOK, deadline(t, inc, model.MilestoneResolution, at(5*time.Hour)).State)
 	assert.Equal(t, model.StateBreached, deadline(t, inc, model.MilestoneResolution, at(48*time.Hour)).State)
 
+	// Verified and resolved again, its review runs from the new resolution.
+	verified = verify(t, inc, at(5*time.Hour))
+	_, err = inc.Resolve(verified, "bob", "", "")
+	require.NoError(t, err)
+	pir := deadline(t, inc, model.MilestonePIRMeeting, verified)
+	assert.Equal(t, verified, pir.Start)
+	assert.Equal(t, verified.Add(3*day), pir.DueAt, "P2: PIR meeting within 3 days")
+	assert.Equal(t, model.StateOK, pir.State)
+	_, err = inc.Close(at(6*time.Hour), "bob", "")
+	assert.ErrorIs(t, err, model.ErrInvalid, "the first round's review does not count")
+
 	// Reopening a resolved one early in the lifecycle keeps its phase.
 	inc2 := declare(t, model.P2, at(0))
-	_, err = inc2.Resolve(at(time.Hour), "bob", "")
+	_, err = inc2.Resolve(at(time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	inc2.Phase = model.PhaseContainment
 	_, err = inc2.Reopen(at(2*time.Hour), "bob", "x")
@@ -256,11 +338,11 @@ func TestChangeSeverity(t *testing.T) {
 	assert.Equal(t, "severity P3 -> P1: whole region down", ev.Text)
 	assert.Equal(t, model.StateBreached, deadline(t, inc, model.MilestoneAcknowledge, at(20*time.Minute)).State)
 
-	_, err = inc.Resolve(at(time.Hour), "bob", "")
+	_, err = inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	_, err = inc.ChangeSeverity(at(time.Hour), "bob", testPolicy(model.P2), "resolved ones may still change")
 	require.NoError(t, err)
-	_, err = inc.Close(at(2*time.Hour), "bob")
+	_, err = inc.Close(at(2*time.Hour), "bob", skipReview)
 	require.NoError(t, err)
 	_, err = inc.ChangeSeverity(at(3*time.Hour), "bob", testPolicy(model.P4), "too late")
 	assert.ErrorIs(t, err, model.ErrConflict)

@@ -31,13 +31,16 @@ func TestSortBoard(t *testing.T) {
 			require.NoError(t, err)
 		}
 	}
-	resolve := func(when time.Time, holdPM bool) func(*model.Incident) {
+	// resolve resolves at when; done also holds the post-mortem and
+	// completes the review then, so that nothing runs any more.
+	resolve := func(when time.Time, done bool) func(*model.Incident) {
 		return func(inc *model.Incident) {
-			_, err := inc.Resolve(when, "x", "")
+			_, err := inc.Resolve(when, "x", "", skipVerification)
 			require.NoError(t, err)
-			if holdPM {
+			if done {
 				_, err = inc.AdvancePhase(when, "x")
 				require.NoError(t, err)
+				completeReview(t, inc, when)
 			}
 		}
 	}
@@ -51,7 +54,7 @@ func TestSortBoard(t *testing.T) {
 	p2Overdue := mk(20, model.P2, at(0), nil)           // ack due 0:30, breached
 	p2Fine := mk(21, model.P2, at(50*time.Minute), nil) // ack due 1:20
 	// Resolved: after every open one, whatever their severity.
-	r1Running := mk(30, model.P1, at(-time.Hour), resolve(at(-30*time.Minute), false)) // post-mortem running
+	r1Running := mk(30, model.P1, at(-time.Hour), resolve(at(-30*time.Minute), false)) // PIR meeting running
 	// Resolved P1s with no running deadline: detected earlier first, then number.
 	r1NoneEarly := mk(31, model.P1, at(-3*time.Hour), resolve(at(-2*time.Hour), true))
 	r1NoneLateHigh := mk(33, model.P1, at(-2*time.Hour), resolve(at(-90*time.Minute), true))
@@ -94,7 +97,7 @@ func TestSortBoard(t *testing.T) {
 	assert.False(t, ok)
 	d, ok = r1Running.NextDeadline(now)
 	require.True(t, ok)
-	assert.Equal(t, model.MilestonePostMortem, d.ID)
+	assert.Equal(t, model.MilestonePIRMeeting, d.ID)
 }
 
 func TestSortBoardNoDeadlineLastWithinSeverity(t *testing.T) {

@@ -48,7 +48,7 @@ func TestSeedTimelines(t *testing.T) {
 				}, testCatalog())
 				require.NoError(t, err)
 				require.Equal(t, tc.sev, inc.Severity)
-				_, err = inc.Resolve(resolved, "bob", "")
+				_, err = inc.Resolve(resolved, "bob", "", skipVerification)
 				require.NoError(t, err)
 
 				d := deadline(t, inc, a.id, resolved)
@@ -67,11 +67,14 @@ func TestDeadlinesOrderAndNames(t *testing.T) {
 	for _, d := range ds {
 		ids = append(ids, d.ID)
 	}
-	// The SLA milestones in policy order, then the live clocks (the status
-	// update; the tier response only once escalated).
+	// The SLA milestones in policy order (§3.3, then the §6.1.1 review),
+	// then the live clocks (the status update; the tier response only once
+	// escalated).
 	assert.Equal(t, []model.MilestoneID{
 		model.MilestoneDetection, model.MilestoneAcknowledge, model.MilestoneInitialResolution,
-		model.MilestoneResolution, model.MilestonePostMortem, model.DeadlineStatusUpdate,
+		model.MilestoneResolution, model.MilestonePostMortem,
+		model.MilestonePIRMeeting, model.MilestonePIRDocument, model.MilestoneActionItems, model.MilestoneReviewComplete,
+		model.DeadlineStatusUpdate,
 	}, ids)
 	assert.Equal(t, "Acknowledgment", ds[1].Name)
 	assert.Equal(t, "ACK", ds[1].Short)
@@ -96,9 +99,9 @@ func TestDeadlineStates(t *testing.T) {
 	}
 	closed := func(t *testing.T) *model.Incident {
 		inc := open(t)
-		_, err := inc.Resolve(at(time.Hour), "bob", "")
+		_, err := inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 		require.NoError(t, err)
-		_, err = inc.Close(at(2*time.Hour), "bob")
+		_, err = inc.Close(at(2*time.Hour), "bob", skipReview)
 		require.NoError(t, err)
 		return inc
 	}
@@ -125,7 +128,7 @@ func TestDeadlineStates(t *testing.T) {
 		{"detection met (detected when started)", open, model.MilestoneDetection, at(0), model.StateMet},
 		{"post-mortem running after resolution", func(t *testing.T) *model.Incident {
 			inc := open(t)
-			_, err := inc.Resolve(at(time.Hour), "bob", "")
+			_, err := inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 			require.NoError(t, err)
 			return inc
 		}, model.MilestonePostMortem, at(2 * time.Hour), model.StateOK},
@@ -224,7 +227,7 @@ func TestBreached(t *testing.T) {
 	assert.True(t, late.Breached(at(21*time.Minute)), "a missed deadline stays a breach")
 
 	onTime := declare(t, model.P1, at(0))
-	_, err = onTime.Resolve(at(10*time.Minute), "bob", "")
+	_, err = onTime.Resolve(at(10*time.Minute), "bob", "", skipVerification)
 	require.NoError(t, err)
 	assert.False(t, onTime.Breached(at(11*time.Minute)))
 }
@@ -259,9 +262,15 @@ func TestNextDeadline(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, model.MilestoneResolution, d.ID)
 
-	_, err = inc.Resolve(at(3*time.Hour), "bob", "")
+	_, err = inc.Resolve(at(3*time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	d, ok = inc.NextDeadline(at(3 * time.Hour))
+	require.True(t, ok)
+	assert.Equal(t, model.MilestonePIRMeeting, d.ID, "the PIR meeting (24 h) before the post-mortem (72 h)")
+	assert.Equal(t, at(3*time.Hour+24*time.Hour), d.DueAt)
+
+	completeReview(t, inc, at(4*time.Hour))
+	d, ok = inc.NextDeadline(at(4 * time.Hour))
 	require.True(t, ok)
 	assert.Equal(t, model.MilestonePostMortem, d.ID)
 	assert.Equal(t, at(3*time.Hour+72*time.Hour), d.DueAt)
@@ -271,7 +280,7 @@ func TestNextDeadline(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, ok = inc.NextDeadline(at(5 * time.Hour))
-	assert.False(t, ok, "nothing runs once the post-mortem is held")
+	assert.False(t, ok, "nothing runs once the review is complete and the post-mortem held")
 }
 
 func TestCustomMilestoneNeverReached(t *testing.T) {

@@ -57,8 +57,9 @@ func TestDocJSON(t *testing.T) {
 	assert.Equal(t, map[string]any{"done": 1.0, "total": 5.0}, doc["progress"])
 
 	deadlines := doc["deadlines"].([]any)
-	require.Len(t, deadlines, 6)
-	wantStates := []string{"met", "met", "ok", "ok", "pending", "ok"}
+	require.Len(t, deadlines, 10)
+	// §3.3's five, §6.1.1's four (pending until resolved), the status update.
+	wantStates := []string{"met", "met", "ok", "ok", "pending", "pending", "pending", "pending", "pending", "ok"}
 	for i, x := range deadlines {
 		d := x.(map[string]any)
 		for _, k := range []string{"id", "name", "start_at", "due_at", "done_at", "state"} {
@@ -76,7 +77,7 @@ func TestDocJSON(t *testing.T) {
 	assert.Nil(t, pm["due_at"], "a pending deadline has no due time: null")
 	assert.Nil(t, pm["start_at"])
 	assert.Nil(t, pm["done_at"])
-	upd := deadlines[5].(map[string]any)
+	upd := deadlines[9].(map[string]any)
 	assert.Equal(t, map[string]any{
 		"id": "status_update", "name": "Status update", "start_at": "2025-03-14T09:00:00.000Z",
 		"due_at": "2025-03-14T09:30:00.000Z", "done_at": nil, "state": "ok",
@@ -130,9 +131,9 @@ func TestDocEmptyCollectionsAreArrays(t *testing.T) {
 
 func TestDocResolvedAndClosed(t *testing.T) {
 	inc := declare(t, model.P2, at(0))
-	_, err := inc.Resolve(at(time.Hour), "bob", "")
+	_, err := inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
-	_, err = inc.Close(at(2*time.Hour), "bob")
+	_, err = inc.Close(at(2*time.Hour), "bob", skipReview)
 	require.NoError(t, err)
 	d := inc.Doc(at(3 * time.Hour))
 	assert.Equal(t, "closed", d.Status)
@@ -142,8 +143,10 @@ func TestDocResolvedAndClosed(t *testing.T) {
 	assert.Equal(t, "2025-03-14T10:00:00.000Z", *d.ResolvedAt)
 	assert.Equal(t, "2025-03-14T11:00:00.000Z", *d.ClosedAt)
 	assert.True(t, d.SeverityOverride)
-	require.Len(t, d.Deadlines, 5)
-	assert.Equal(t, "skipped", d.Deadlines[4].State)
+	require.Len(t, d.Deadlines, 9)
+	for _, x := range d.Deadlines[4:] {
+		assert.Equal(t, "skipped", x.State, x.ID) // the post-mortem and the review
+	}
 	require.NotNil(t, d.Deadlines[4].StartAt)
 	assert.Equal(t, "2025-03-14T10:00:00.000Z", *d.Deadlines[4].StartAt)
 }
@@ -179,10 +182,11 @@ func TestSummaryJSON(t *testing.T) {
 	}, doc["escalation"])
 
 	// Nothing running: next_deadline is null.
-	_, err = inc.Resolve(at(time.Hour), "bob", "")
+	_, err = inc.Resolve(at(time.Hour), "bob", "", skipVerification)
 	require.NoError(t, err)
 	_, err = inc.AdvancePhase(at(2*time.Hour), "bob")
 	require.NoError(t, err)
+	completeReview(t, inc, at(2*time.Hour))
 	raw, err = json.Marshal(inc.Summary(at(3 * time.Hour)))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &doc))

@@ -216,14 +216,14 @@ func TestEscalationNeverDueWhenNotOpen(t *testing.T) {
 	for _, sev := range model.Severities {
 		t.Run(sev.String(), func(t *testing.T) {
 			inc := declare(t, sev, at(0))
-			must(t)(inc.Resolve(at(time.Minute), "bob", ""))
+			must(t)(inc.Resolve(at(time.Minute), "bob", "", skipVerification))
 			e := inc.Escalation(at(52 * week))
 			assert.False(t, e.Due)
 			assert.True(t, e.DueAt.IsZero())
 			assert.Empty(t, e.Reason)
 			assert.Equal(t, 1, e.Tier)
 
-			must(t)(inc.Close(at(time.Hour), "bob"))
+			must(t)(inc.Close(at(time.Hour), "bob", skipReview))
 			assert.False(t, inc.Escalation(at(52*week)).Due)
 
 			// Reopened, the clock counts again.
@@ -329,9 +329,9 @@ func TestEscalate(t *testing.T) {
 	}{{"refused when resolved", false}, {"refused when closed", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			inc := declare(t, model.P1, at(0))
-			must(t)(inc.Resolve(at(time.Minute), "bob", ""))
+			must(t)(inc.Resolve(at(time.Minute), "bob", "", skipVerification))
 			if tc.close {
-				must(t)(inc.Close(at(2*time.Minute), "bob"))
+				must(t)(inc.Close(at(2*time.Minute), "bob", skipReview))
 			}
 			_, err := inc.Escalate(at(time.Hour), "carol", "")
 			assert.ErrorIs(t, err, model.ErrConflict)
@@ -371,7 +371,7 @@ func TestAcknowledgeEscalation(t *testing.T) {
 	// Resolved while waiting: nothing to acknowledge any more.
 	waiting := declare(t, model.P1, at(0))
 	escalate(t, waiting, at(0))
-	must(t)(waiting.Resolve(at(time.Minute), "bob", ""))
+	must(t)(waiting.Resolve(at(time.Minute), "bob", "", skipVerification))
 	assert.False(t, waiting.AwaitingTierAck())
 	_, err = waiting.AcknowledgeEscalation(at(2*time.Minute), "dave")
 	assert.ErrorIs(t, err, model.ErrConflict)
@@ -443,7 +443,7 @@ func TestStatusUpdate(t *testing.T) {
 	assert.Equal(t, at(20*time.Minute), inc.UpdatedAt)
 
 	// Resolved: an update may still be posted, but none is due.
-	must(t)(inc.Resolve(at(time.Hour), "bob", ""))
+	must(t)(inc.Resolve(at(time.Hour), "bob", "", skipVerification))
 	_, ok := findDeadline(inc, model.DeadlineStatusUpdate, at(2*time.Hour))
 	assert.False(t, ok, "no status update is due once resolved")
 	must(t)(inc.StatusUpdate(at(90*time.Minute), "bob", "resolved; monitoring"))
@@ -452,7 +452,7 @@ func TestStatusUpdate(t *testing.T) {
 	assert.False(t, ok)
 
 	// Closed: refused.
-	must(t)(inc.Close(at(2*time.Hour), "bob"))
+	must(t)(inc.Close(at(2*time.Hour), "bob", skipReview))
 	_, err = inc.StatusUpdate(at(3*time.Hour), "bob", "late word")
 	assert.ErrorIs(t, err, model.ErrConflict)
 	_, ok = findDeadline(inc, model.DeadlineStatusUpdate, at(3*time.Hour))
@@ -486,7 +486,7 @@ func TestTierResponseDeadline(t *testing.T) {
 			if ack {
 				must(t)(inc.AcknowledgeEscalation(at(2*time.Hour+5*time.Minute), "dave"))
 			}
-			must(t)(inc.Resolve(at(4*time.Hour), "bob", ""))
+			must(t)(inc.Resolve(at(4*time.Hour), "bob", "", skipVerification))
 			return inc
 		}
 	}
@@ -550,7 +550,7 @@ func TestTierResponseDeadline(t *testing.T) {
 		assert.False(t, met.Breached(at(time.Hour)))
 
 		skipped := inTime(t)
-		must(t)(skipped.Resolve(at(40*time.Minute), "bob", "")) // before the tier's due time
+		must(t)(skipped.Resolve(at(40*time.Minute), "bob", "", skipVerification)) // before the tier's due time
 		assert.Equal(t, model.StateSkipped, deadline(t, skipped, model.DeadlineTierResponse, at(2*time.Hour)).State)
 		assert.False(t, skipped.Breached(at(2*time.Hour)))
 	})
@@ -589,6 +589,7 @@ func TestTierResponseDeadline(t *testing.T) {
 		assert.Equal(t, []model.MilestoneID{
 			model.MilestoneDetection, model.MilestoneAcknowledge, model.MilestoneInitialResolution,
 			model.MilestoneResolution, model.MilestonePostMortem,
+			model.MilestonePIRMeeting, model.MilestonePIRDocument, model.MilestoneActionItems, model.MilestoneReviewComplete,
 			model.DeadlineStatusUpdate, model.DeadlineTierResponse,
 		}, ids)
 	})
@@ -692,9 +693,9 @@ func TestNextDeadlineLiveClocks(t *testing.T) {
 	assert.Equal(t, model.DeadlineStatusUpdate, d.ID, "the acknowledged tier stops counting")
 	assert.Equal(t, at(3*time.Hour+20*time.Minute), d.DueAt)
 
-	must(t)(inc.Resolve(at(4*time.Hour), "bob", ""))
+	must(t)(inc.Resolve(at(4*time.Hour), "bob", "", skipVerification))
 	d = next(t, inc, at(4*time.Hour))
-	assert.Equal(t, model.MilestonePostMortem, d.ID, "no live clock once resolved")
+	assert.Equal(t, model.MilestonePIRMeeting, d.ID, "no live clock once resolved: the review's first step")
 }
 
 // TestSortBoardLiveClocks: the status update and the tier response order the
@@ -726,10 +727,10 @@ func TestSortBoardLiveClocks(t *testing.T) {
 		escalate(t, inc, at(-time.Hour))                               // Tier 2 due 0:00
 		must(t)(inc.StatusUpdate(at(50*time.Minute), "bob", "update")) // due 1:50
 	})
-	// Resolved with the tier never acknowledged (skipped): post-mortem.
+	// Resolved with the tier never acknowledged (skipped): the PIR meeting.
 	r1 := mk(6, model.P1, at(0), func(inc *model.Incident) {
 		escalate(t, inc, at(2*time.Minute))
-		must(t)(inc.Resolve(at(5*time.Minute), "bob", ""))
+		must(t)(inc.Resolve(at(5*time.Minute), "bob", "", skipVerification))
 	})
 
 	want := []*model.Incident{p1UpdateOverdue, p1TierSoon, p1UpdateSoon, p1UpdateLater, p2TierOverdue, r1}
@@ -761,7 +762,7 @@ func TestSortBoardLiveClocks(t *testing.T) {
 		{p1UpdateSoon, model.DeadlineStatusUpdate, 25 * time.Minute},
 		{p1UpdateLater, model.DeadlineStatusUpdate, 29 * time.Minute},
 		{p2TierOverdue, model.DeadlineTierResponse, -time.Hour},
-		{r1, model.MilestonePostMortem, 71*time.Hour + 5*time.Minute},
+		{r1, model.MilestonePIRMeeting, 23*time.Hour + 5*time.Minute},
 	} {
 		d, ok := p.inc.NextDeadline(now)
 		require.True(t, ok)

@@ -31,6 +31,16 @@ var seedWindows = map[model.Severity][5]time.Duration{
 	model.P4: {30 * time.Minute, 8 * time.Hour, 72 * time.Hour, week, 2 * week},
 }
 
+// seedReview is the seed's §6.1.1 PIR timeline, severity by severity, every
+// step counted from resolution: PIR meeting, PIR document, action items,
+// review complete.
+var seedReview = map[model.Severity][4]time.Duration{
+	model.P1: {24 * time.Hour, 48 * time.Hour, 72 * time.Hour, week},
+	model.P2: {3 * day, 5 * day, 7 * day, 2 * week},
+	model.P3: {5 * day, 7 * day, 10 * day, 3 * week},
+	model.P4: {7 * day, 10 * day, 14 * day, 4 * week},
+}
+
 // seedUpdateEvery is the status-update cadence: §4.1 "Update status every
 // 30 minutes" for P1, and the cadence the built-in policy gives the others.
 var seedUpdateEvery = map[model.Severity]time.Duration{
@@ -50,10 +60,11 @@ var seedEscalation = map[model.Severity]model.EscalationPolicy{
 }
 
 // testPolicy builds the SLA policy of one severity by hand from the seed:
-// its §3.3 milestones, its status-update cadence and its §7.1 escalation
-// row.
+// its §3.3 milestones, its §6.1.1 post-incident review milestones, its
+// status-update cadence and its §7.1 escalation row.
 func testPolicy(s model.Severity) model.SeverityPolicy {
 	w := seedWindows[s]
+	r := seedReview[s]
 	esc := seedEscalation[s]
 	esc.Tiers = slices.Clone(esc.Tiers) // each incident its own snapshot
 	return model.SeverityPolicy{
@@ -65,6 +76,10 @@ func testPolicy(s model.Severity) model.SeverityPolicy {
 			{ID: model.MilestoneInitialResolution, Name: "Initial Resolution", Short: "MIT", From: model.FromDetected, Within: w[2]},
 			{ID: model.MilestoneResolution, Name: "Resolution", Short: "RES", From: model.FromDetected, Within: w[3]},
 			{ID: model.MilestonePostMortem, Name: "Post-Mortem", Short: "PM", From: model.FromResolved, Within: w[4]},
+			{ID: model.MilestonePIRMeeting, Name: "PIR meeting", Short: "PIR", From: model.FromResolved, Within: r[0]},
+			{ID: model.MilestonePIRDocument, Name: "PIR document", Short: "DOC", From: model.FromResolved, Within: r[1]},
+			{ID: model.MilestoneActionItems, Name: "Action items", Short: "ACT", From: model.FromResolved, Within: r[2]},
+			{ID: model.MilestoneReviewComplete, Name: "Review complete", Short: "REV", From: model.FromResolved, Within: r[3]},
 		},
 		WarnRatio:         0.25,
 		StatusUpdateEvery: seedUpdateEvery[s],
@@ -160,4 +175,39 @@ func deadline(t *testing.T, inc *model.Incident, id model.MilestoneID, now time.
 	}
 	t.Fatalf("no deadline %s", id)
 	return model.Deadline{}
+}
+
+// The override reasons of tests that resolve or close an incident only to
+// get on to something else: the verification and the review themselves are
+// review_test.go's and lifecycle_full_test.go's.
+const (
+	skipVerification = "test: not verified"
+	skipReview       = "test: not reviewed"
+)
+
+// verify declares the fix at fixed and passes every verification check
+// once the stability window is over, 30 minutes later, as the QA lead
+// would. It returns that instant: the incident can be resolved from then on
+// without an override.
+func verify(t *testing.T, inc *model.Incident, fixed time.Time) time.Time {
+	t.Helper()
+	_, err := inc.DeclareFix(fixed, "qa")
+	require.NoError(t, err)
+	stable := fixed.Add(model.StabilityWindow)
+	for _, c := range model.VerificationChecks {
+		_, err := inc.PassCheck(stable, "qa", c.ID)
+		require.NoError(t, err, "pass %s", c.ID)
+	}
+	require.Empty(t, inc.Verification.Open())
+	return stable
+}
+
+// completeReview marks every step of the post-incident review done at now,
+// in order.
+func completeReview(t *testing.T, inc *model.Incident, now time.Time) {
+	t.Helper()
+	for _, m := range model.ReviewMilestones {
+		_, err := inc.MarkReview(now, "carol", m.ID)
+		require.NoError(t, err, "mark %s", m.ID)
+	}
 }

@@ -62,6 +62,11 @@ type Incident struct {
 	LastProgressAt time.Time
 	LastUpdateAt   time.Time
 
+	// After the fire: the verification of the fix (seed §5.3) and the
+	// post-incident review's steps (§6.1.1).
+	Verification Verification
+	Review       ReviewState
+
 	Policy SeverityPolicy // the SLA snapshot for the current severity
 
 	Progress  Progress
@@ -113,6 +118,9 @@ func (inc *Incident) reachedAt(id MilestoneID) time.Time {
 		return inc.ResolvedAt
 	case MilestonePostMortem:
 		return inc.PostMortemAt
+	}
+	if f := inc.Review.field(id); f != nil {
+		return *f
 	}
 	return time.Time{}
 }

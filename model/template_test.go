@@ -164,7 +164,9 @@ func TestNewTemplateDataEscalated(t *testing.T) {
 func TestNewTemplateDataResolved(t *testing.T) {
 	inc := templateIncident(t)
 	inc.StartedAt = at(-15 * time.Minute) // an alert said when it began
-	_, err := inc.Resolve(at(2*time.Hour+13*time.Minute), "alice", "")
+	verified := verify(t, inc, at(time.Hour+43*time.Minute))
+	require.Equal(t, at(2*time.Hour+13*time.Minute), verified)
+	_, err := inc.Resolve(verified, "alice", "", "")
 	require.NoError(t, err)
 
 	d := model.NewTemplateData(inc, testCatalog(), at(5*time.Hour), cet)

@@ -8,7 +8,8 @@
 // # Files
 //
 // policy.yaml is the SLA policy (seed §3.3), with the status-update cadence
-// (§4.1) and the escalation matrix (§7.1, §7.2):
+// (§4.1), the escalation matrix (§7.1, §7.2) and the post-incident review
+// deadlines (§6.1.1):
 //
 //	version: 1          # the format version; this package reads 1
 //	warn_ratio: 0.25    # a deadline warns when this share of its window is left
@@ -22,7 +23,9 @@
 //	      - {id: acknowledge, name: Acknowledgment, short: ACK, from: detected, within: 15m}
 //
 // Milestone ids are detection, acknowledge, initial_resolution, resolution
-// and post_mortem, each at most once; from is started, detected or resolved;
+// and post_mortem (§3.3), and the post-incident review's pir_meeting,
+// pir_document, action_items and review_complete (§6.1.1, from resolved in
+// the built-in policy), each at most once; from is started, detected or resolved;
 // within is more than zero. Every severity P1-P4 has a policy, and each
 // policy has a name, a status_update_every, an escalation and milestones.
 //

@@ -127,6 +127,10 @@ var milestones = []model.MilestoneID{
 	model.MilestoneInitialResolution,
 	model.MilestoneResolution,
 	model.MilestonePostMortem,
+	model.MilestonePIRMeeting,
+	model.MilestonePIRDocument,
+	model.MilestoneActionItems,
+	model.MilestoneReviewComplete,
 }
 
 // triggers are the escalation triggers a policy may use.

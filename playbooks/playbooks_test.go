@@ -47,7 +47,7 @@ func TestBuiltinStepCounts(t *testing.T) {
 	}
 }
 
-// TestBuiltinPolicy checks every cell of the seed's §3.3 table.
+// TestBuiltinPolicy checks every cell of the seed's §3.3 and §6.1.1 tables.
 func TestBuiltinPolicy(t *testing.T) {
 	type cell struct {
 		sev    model.Severity
@@ -81,6 +81,30 @@ func TestBuiltinPolicy(t *testing.T) {
 		{model.P3, model.MilestonePostMortem, 7 * day},
 		{model.P4, model.MilestonePostMortem, 14 * day},
 	}
+	// Seed §6.1.1, PIR Timeline, row by row, measured from resolution.
+	week := 7 * day
+	cells = append(cells,
+		// | PIR Meeting | Within 24 hours | Within 3 days | Within 5 days | Within 7 days |
+		cell{model.P1, model.MilestonePIRMeeting, 24 * hour},
+		cell{model.P2, model.MilestonePIRMeeting, 3 * day},
+		cell{model.P3, model.MilestonePIRMeeting, 5 * day},
+		cell{model.P4, model.MilestonePIRMeeting, 7 * day},
+		// | PIR Document | Within 48 hours | Within 5 days | Within 7 days | Within 10 days |
+		cell{model.P1, model.MilestonePIRDocument, 48 * hour},
+		cell{model.P2, model.MilestonePIRDocument, 5 * day},
+		cell{model.P3, model.MilestonePIRDocument, 7 * day},
+		cell{model.P4, model.MilestonePIRDocument, 10 * day},
+		// | Action Items | Within 72 hours | Within 7 days | Within 10 days | Within 14 days |
+		cell{model.P1, model.MilestoneActionItems, 72 * hour},
+		cell{model.P2, model.MilestoneActionItems, 7 * day},
+		cell{model.P3, model.MilestoneActionItems, 10 * day},
+		cell{model.P4, model.MilestoneActionItems, 14 * day},
+		// | Review Complete | Within 1 week | Within 2 weeks | Within 3 weeks | Within 4 weeks |
+		cell{model.P1, model.MilestoneReviewComplete, 1 * week},
+		cell{model.P2, model.MilestoneReviewComplete, 2 * week},
+		cell{model.P3, model.MilestoneReviewComplete, 3 * week},
+		cell{model.P4, model.MilestoneReviewComplete, 4 * week},
+	)
 	cat := builtin(t)
 	for _, c := range cells {
 		t.Run(c.sev.String()+"/"+string(c.id), func(t *testing.T) {
@@ -104,6 +128,10 @@ func TestBuiltinPolicyMilestones(t *testing.T) {
 		{model.MilestoneInitialResolution, "Initial resolution", "MIT", model.FromDetected},
 		{model.MilestoneResolution, "Resolution", "RES", model.FromDetected},
 		{model.MilestonePostMortem, "Post-mortem", "PM", model.FromResolved},
+		{model.MilestonePIRMeeting, "PIR meeting", "PIR", model.FromResolved},
+		{model.MilestonePIRDocument, "PIR document", "DOC", model.FromResolved},
+		{model.MilestoneActionItems, "Action items", "ACT", model.FromResolved},
+		{model.MilestoneReviewComplete, "Review complete", "REV", model.FromResolved},
 	}
 	names := map[model.Severity]string{model.P1: "Critical", model.P2: "High", model.P3: "Medium", model.P4: "Low"}
 	cat := builtin(t)
@@ -512,7 +540,7 @@ phases:
 			name: "bad duration",
 			files: map[string]string{"policy.yaml": strings.Replace(builtinFile(t, "policy.yaml"),
 				"within: 15m}", "within: 15 minutes}", 1)},
-			want: []problem{{"policy.yaml", 45, "severities.P1.milestones[1].within", `invalid duration "15 minutes"`}},
+			want: []problem{{"policy.yaml", 49, "severities.P1.milestones[1].within", `invalid duration "15 minutes"`}},
 		},
 		{
 			name: "negative duration",
@@ -524,7 +552,7 @@ phases:
 			name: "zero deadline",
 			files: map[string]string{"policy.yaml": strings.Replace(builtinFile(t, "policy.yaml"),
 				"within: 5m}", "within: 0d}", 1)},
-			want: []problem{{"policy.yaml", 54, "severities.P2.milestones[0].within", "must be more than zero"}},
+			want: []problem{{"policy.yaml", 62, "severities.P2.milestones[0].within", "must be more than zero"}},
 		},
 		{
 			name:  "missing severity in a playbook",
@@ -533,8 +561,8 @@ phases:
 		},
 		{
 			name:  "missing severity in the policy",
-			files: map[string]string{"policy.yaml": cutLines(builtinFile(t, "policy.yaml"), "  P3:", 10)},
-			want:  []problem{{"policy.yaml", 38, "severities", "no policy for P3"}},
+			files: map[string]string{"policy.yaml": cutLines(builtinFile(t, "policy.yaml"), "  P3:", 14)},
+			want:  []problem{{"policy.yaml", 42, "severities", "no policy for P3"}},
 		},
 		{
 			name:  "playbook file missing",
@@ -627,13 +655,13 @@ severities:
 		{
 			name:  "unknown trigger",
 			files: map[string]string{"policy.yaml": policyWith(t, "trigger: no_progress,", "trigger: no_news,")},
-			want: []problem{{"policy.yaml", 52, "severities.P2.escalation.trigger",
+			want: []problem{{"policy.yaml", 60, "severities.P2.escalation.trigger",
 				`unknown trigger "no_news" (want immediate, no_progress or no_resolution)`}},
 		},
 		{
 			name:  "missing trigger",
 			files: map[string]string{"policy.yaml": policyWith(t, "{trigger: no_resolution, after: 8h, ", "{after: 8h, ")},
-			want:  []problem{{"policy.yaml", 62, "severities.P3.escalation.trigger", "missing"}},
+			want:  []problem{{"policy.yaml", 74, "severities.P3.escalation.trigger", "missing"}},
 		},
 		{
 			name: "negative policy durations",
@@ -642,35 +670,35 @@ severities:
 				"after: 2h", "after: -2h",
 				"tiers: [4h, 8h, 24h]", "tiers: [4h, -8h, 24h]")},
 			want: []problem{
-				{"policy.yaml", 41, "severities.P1.status_update_every", `duration "-30m" is negative`},
-				{"policy.yaml", 52, "severities.P2.escalation.after", `duration "-2h" is negative`},
-				{"policy.yaml", 62, "severities.P3.escalation.tiers[1]", `duration "-8h" is negative`},
+				{"policy.yaml", 45, "severities.P1.status_update_every", `duration "-30m" is negative`},
+				{"policy.yaml", 60, "severities.P2.escalation.after", `duration "-2h" is negative`},
+				{"policy.yaml", 74, "severities.P3.escalation.tiers[1]", `duration "-8h" is negative`},
 			},
 		},
 		{
 			name:  "negative warn_at_most",
 			files: map[string]string{"policy.yaml": policyWith(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: -1m\n")},
-			want:  []problem{{"policy.yaml", 38, "warn_at_most", `duration "-1m" is negative`}},
+			want:  []problem{{"policy.yaml", 42, "warn_at_most", `duration "-1m" is negative`}},
 		},
 		{
 			name:  "bad warn_at_most",
 			files: map[string]string{"policy.yaml": policyWith(t, "warn_ratio: 0.25\n", "warn_ratio: 0.25\nwarn_at_most: soon\n")},
-			want:  []problem{{"policy.yaml", 38, "warn_at_most", `invalid duration "soon"`}},
+			want:  []problem{{"policy.yaml", 42, "warn_at_most", `invalid duration "soon"`}},
 		},
 		{
 			name:  "after zero for no_progress",
 			files: map[string]string{"policy.yaml": policyWith(t, "after: 2h", "after: 0m")},
-			want:  []problem{{"policy.yaml", 52, "severities.P2.escalation.after", "must be more than zero for trigger no_progress"}},
+			want:  []problem{{"policy.yaml", 60, "severities.P2.escalation.after", "must be more than zero for trigger no_progress"}},
 		},
 		{
 			name:  "after missing for no_resolution",
 			files: map[string]string{"policy.yaml": policyWith(t, "after: 24h, ", "")},
-			want:  []problem{{"policy.yaml", 72, "severities.P4.escalation.after", "missing"}},
+			want:  []problem{{"policy.yaml", 88, "severities.P4.escalation.after", "missing"}},
 		},
 		{
 			name:  "after set for immediate",
 			files: map[string]string{"policy.yaml": policyWith(t, "after: 0m,", "after: 15m,")},
-			want:  []problem{{"policy.yaml", 42, "severities.P1.escalation.after", "must be 0 or left out for trigger immediate, not 15m"}},
+			want:  []problem{{"policy.yaml", 46, "severities.P1.escalation.after", "must be 0 or left out for trigger immediate, not 15m"}},
 		},
 		{
 			name: "no tiers",
@@ -678,14 +706,14 @@ severities:
 				"tiers: [15m, 30m, 60m]", "tiers: []",
 				", tiers: [8h, 24h]}", "}")},
 			want: []problem{
-				{"policy.yaml", 42, "severities.P1.escalation.tiers", "no tiers"},
-				{"policy.yaml", 72, "severities.P4.escalation.tiers", "no tiers"},
+				{"policy.yaml", 46, "severities.P1.escalation.tiers", "no tiers"},
+				{"policy.yaml", 88, "severities.P4.escalation.tiers", "no tiers"},
 			},
 		},
 		{
 			name:  "zero tier",
 			files: map[string]string{"policy.yaml": policyWith(t, "tiers: [30m, 60m, 120m]", "tiers: [30m, 0m, 120m]")},
-			want:  []problem{{"policy.yaml", 52, "severities.P2.escalation.tiers[1]", "must be more than zero"}},
+			want:  []problem{{"policy.yaml", 60, "severities.P2.escalation.tiers[1]", "must be more than zero"}},
 		},
 		{
 			name: "missing cadence and escalation",
@@ -693,16 +721,16 @@ severities:
 				"    status_update_every: 4h\n", "",
 				"    escalation: {trigger: no_resolution, after: 24h, tiers: [8h, 24h]}  # Tier 3: N/A\n", "")},
 			want: []problem{
-				{"policy.yaml", 59, "severities.P3.status_update_every", "missing"},
-				{"policy.yaml", 68, "severities.P4.escalation", "missing"},
+				{"policy.yaml", 71, "severities.P3.status_update_every", "missing"},
+				{"policy.yaml", 84, "severities.P4.escalation", "missing"},
 			},
 		},
 		{
 			name:  "unknown field in the escalation",
 			files: map[string]string{"policy.yaml": policyWith(t, "after: 2h,", "afer: 2h,")},
 			want: []problem{
-				{"policy.yaml", 52, "severities.P2.escalation.afer", `unknown field "afer" (known fields: trigger, after, tiers)`},
-				{"policy.yaml", 52, "severities.P2.escalation.after", "missing"},
+				{"policy.yaml", 60, "severities.P2.escalation.afer", `unknown field "afer" (known fields: trigger, after, tiers)`},
+				{"policy.yaml", 60, "severities.P2.escalation.after", "missing"},
 			},
 		},
 		{
@@ -711,8 +739,8 @@ severities:
 				"tiers: [15m, 30m, 60m]", "tiers: 15m",
 				"escalation: {trigger: no_resolution, after: 8h,  tiers: [4h, 8h, 24h]}", "escalation: no_resolution")},
 			want: []problem{
-				{"policy.yaml", 42, "severities.P1.escalation.tiers", "want a list, got text"},
-				{"policy.yaml", 62, "severities.P3.escalation", "want a mapping, got text"},
+				{"policy.yaml", 46, "severities.P1.escalation.tiers", "want a list, got text"},
+				{"policy.yaml", 74, "severities.P3.escalation", "want a mapping, got text"},
 			},
 		},
 		{

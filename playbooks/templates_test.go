@@ -104,7 +104,7 @@ func fixedIncident(t *testing.T, resolved bool) model.TemplateData {
 	record(inc.StatusUpdate(clock(14, 15), "carol", "Failover to the standby registry is in progress; new sessions may fail."))
 	now := clock(14, 30)
 	if resolved {
-		record(inc.Resolve(clock(16, 15), "alice", "standby promoted"))
+		record(inc.Resolve(clock(16, 15), "alice", "standby promoted", "test: verified"))
 		now = clock(16, 20)
 	}
 	return model.NewTemplateData(inc, cat, now, loc)

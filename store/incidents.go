@@ -23,6 +23,8 @@ var headerColumns = []string{
 	"post_mortem_at", "closed_at", "updated_at",
 	"tier", "escalated_at", "tier_ack_at", "last_progress_at", "last_update_at",
 	"policy_json",
+	"fixed_at", "verification_json",
+	"pir_meeting_at", "pir_document_at", "action_items_at", "review_completed_at",
 }
 
 var (
@@ -41,6 +43,11 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: SLA snapshot: %w", inc.Key(), err)
 	}
+	passed, err := passedJSON(inc.Verification.Passed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: verification: %w", inc.Key(), err)
+	}
+	rv := inc.Review
 	return []any{
 		inc.Title, inc.Severity, inc.SeverityReason, inc.SeverityOverride, inc.Phase, inc.Status,
 		inc.Impact, inc.CustomersPct, inc.CreatedBy,
@@ -49,7 +56,56 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 		max(inc.Tier, 1), millis(inc.EscalatedAt), millis(inc.TierAckAt),
 		millis(inc.LastProgressAt), millis(inc.LastUpdateAt),
 		string(policy),
+		millis(inc.Verification.FixedAt), passed,
+		millis(rv.MeetingAt), millis(rv.DocumentAt), millis(rv.ActionItemsAt), millis(rv.CompletedAt),
 	}, nil
+}
+
+// checkMark is a model.CheckMark as verification_json holds it: the
+// instant in unix milliseconds, like every instant of the database.
+type checkMark struct {
+	By string `json:"by"`
+	At int64  `json:"at"`
+}
+
+// passedJSON is the verification_json value of the checks passed: a JSON
+// object from check id to checkMark, NULL when none has passed (a nil and
+// an empty map are both stored as NULL and read back as nil).
+func passedJSON(passed map[model.VerificationCheck]model.CheckMark) (any, error) {
+	if len(passed) == 0 {
+		return nil, nil
+	}
+	marks := make(map[model.VerificationCheck]checkMark, len(passed))
+	for id, m := range passed {
+		if m.At.IsZero() {
+			return nil, fmt.Errorf("%w: check %q passed at no time", model.ErrInvalid, id)
+		}
+		marks[id] = checkMark{By: m.By, At: m.At.UnixMilli()}
+	}
+	b, err := json.Marshal(marks) // keys sorted: the same map, the same text
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// scanPassed reads a verification_json value back.
+func scanPassed(v sql.NullString) (map[model.VerificationCheck]model.CheckMark, error) {
+	if !v.Valid {
+		return nil, nil
+	}
+	var marks map[model.VerificationCheck]checkMark
+	if err := json.Unmarshal([]byte(v.String), &marks); err != nil {
+		return nil, err
+	}
+	if len(marks) == 0 {
+		return nil, nil
+	}
+	passed := make(map[model.VerificationCheck]model.CheckMark, len(marks))
+	for id, m := range marks {
+		passed[id] = model.CheckMark{By: m.By, At: time.UnixMilli(m.At).UTC()}
+	}
+	return passed, nil
 }
 
 // incidentColumns are what scanIncident reads, from incidents aliased i:
@@ -59,6 +115,8 @@ const incidentColumns = `i.id, i.number, i.title, i.severity, i.severity_reason,
 	i.started_at, i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at,
 	i.post_mortem_at, i.closed_at, i.updated_at,
 	i.tier, i.escalated_at, i.tier_ack_at, i.last_progress_at, i.last_update_at, i.policy_json,
+	i.fixed_at, i.verification_json,
+	i.pir_meeting_at, i.pir_document_at, i.action_items_at, i.review_completed_at,
 	(SELECT json_group_array(s.service ORDER BY s.position) FROM incident_services s WHERE s.incident_id = i.id),
 	(SELECT json_group_object(r.role, r.person) FROM roles r WHERE r.incident_id = i.id)`
 
@@ -77,6 +135,8 @@ const boardQuery = `SELECT ` + incidentColumns + `,
 // scanIncident scans a row of incidentColumns, followed by extra, into inc.
 func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extra ...any) error {
 	var policy, services, roles string
+	var passed sql.NullString
+	rv := &inc.Review
 	dest := []any{
 		&inc.ID, &inc.Number, &inc.Title, &inc.Severity, &inc.SeverityReason, &inc.SeverityOverride,
 		&inc.Phase, &inc.Status, &inc.Impact, &inc.CustomersPct, &inc.CreatedBy,
@@ -85,7 +145,10 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 		instant{&inc.ClosedAt}, instant{&inc.UpdatedAt},
 		&inc.Tier, instant{&inc.EscalatedAt}, instant{&inc.TierAckAt},
 		instant{&inc.LastProgressAt}, instant{&inc.LastUpdateAt},
-		&policy, &services, &roles,
+		&policy,
+		instant{&inc.Verification.FixedAt}, &passed,
+		instant{&rv.MeetingAt}, instant{&rv.DocumentAt}, instant{&rv.ActionItemsAt}, instant{&rv.CompletedAt},
+		&services, &roles,
 	}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return err
@@ -98,6 +161,10 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 	}
 	if err := json.Unmarshal([]byte(roles), &inc.Roles); err != nil {
 		return fmt.Errorf("%s: roles: %w", inc.Key(), err)
+	}
+	var err error
+	if inc.Verification.Passed, err = scanPassed(passed); err != nil {
+		return fmt.Errorf("%s: verification: %w", inc.Key(), err)
 	}
 	return nil
 }

@@ -188,14 +188,16 @@ func TestApplyActions(t *testing.T) {
 		{"mitigate", func(inc *model.Incident) (model.Event, error) { return inc.Mitigate(at(30*time.Minute), "dave") },
 			func(t *testing.T, inc *model.Incident) { assert.Equal(t, at(30*time.Minute), inc.MitigatedAt) }},
 		{"resolve", func(inc *model.Incident) (model.Event, error) {
-			return inc.Resolve(at(2*time.Hour+123*time.Millisecond), "dave", "fixed")
+			return inc.Resolve(at(2*time.Hour+123*time.Millisecond), "dave", "fixed", "test: verified")
 		}, func(t *testing.T, inc *model.Incident) {
 			assert.Equal(t, model.StatusResolved, inc.Status)
 			assert.Equal(t, at(2*time.Hour+123*time.Millisecond), inc.ResolvedAt, "milliseconds survive")
 		}},
 		{"hold post-mortem", func(inc *model.Incident) (model.Event, error) { return inc.AdvancePhase(at(24*time.Hour), "dave") },
 			func(t *testing.T, inc *model.Incident) { assert.Equal(t, at(24*time.Hour), inc.PostMortemAt) }},
-		{"close", func(inc *model.Incident) (model.Event, error) { return inc.Close(at(48*time.Hour), "dave") },
+		{"close", func(inc *model.Incident) (model.Event, error) {
+			return inc.Close(at(48*time.Hour), "dave", "test: reviewed")
+		},
 			func(t *testing.T, inc *model.Incident) {
 				assert.Equal(t, model.StatusClosed, inc.Status)
 				assert.Equal(t, at(48*time.Hour), inc.ClosedAt)
@@ -253,7 +255,9 @@ func TestApplyErrorWritesNothing(t *testing.T) {
 	})
 	assert.Same(t, errBoom, err, "fn's error is returned as is")
 
-	_, err = s.Apply(ctx, n, func(inc *model.Incident) (model.Event, error) { return inc.Close(at(time.Hour), "bob") })
+	_, err = s.Apply(ctx, n, func(inc *model.Incident) (model.Event, error) {
+		return inc.Close(at(time.Hour), "bob", "test: reviewed")
+	})
 	assert.ErrorIs(t, err, model.ErrConflict, "an open incident cannot be closed")
 
 	_, err = s.Apply(ctx, n, func(inc *model.Incident) (model.Event, error) {
@@ -395,8 +399,12 @@ func TestSetStepRefusesClosedIncident(t *testing.T) {
 	s := openTest(t)
 	inc := declare(t, s, declaration("Registry down"))
 	for _, do := range []func(inc *model.Incident) (model.Event, error){
-		func(inc *model.Incident) (model.Event, error) { return inc.Resolve(at(time.Hour), "bob", "") },
-		func(inc *model.Incident) (model.Event, error) { return inc.Close(at(2*time.Hour), "bob") },
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Resolve(at(time.Hour), "bob", "", "test: verified")
+		},
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Close(at(2*time.Hour), "bob", "test: reviewed")
+		},
 	} {
 		_, err := s.Apply(ctx, inc.Number, do)
 		require.NoError(t, err)
@@ -505,12 +513,16 @@ func TestBoard(t *testing.T) {
 	})
 	require.NoError(t, err)
 	_, err = s.Apply(ctx, resolved.Number, func(inc *model.Incident) (model.Event, error) {
-		return inc.Resolve(at(time.Hour), "bob", "")
+		return inc.Resolve(at(time.Hour), "bob", "", "test: verified")
 	})
 	require.NoError(t, err)
 	for _, do := range []func(inc *model.Incident) (model.Event, error){
-		func(inc *model.Incident) (model.Event, error) { return inc.Resolve(at(time.Hour), "bob", "") },
-		func(inc *model.Incident) (model.Event, error) { return inc.Close(at(2*time.Hour), "bob") },
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Resolve(at(time.Hour), "bob", "", "test: verified")
+		},
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Close(at(2*time.Hour), "bob", "test: reviewed")
+		},
 	} {
 		_, err := s.Apply(ctx, closed.Number, do)
 		require.NoError(t, err)

@@ -7,8 +7,8 @@ import (
 )
 
 // stmts are the statements of the hottest writes, a checklist tick, a
-// console's heartbeat and a draft's autosave, and of the board's reload
-// after every change, prepared once per Store (database/sql then prepares
+// console's heartbeat and the autosaves of a draft and of a review, and of
+// the board's reload after every change, prepared once per Store (database/sql then prepares
 // each once per connection) so that they do not pay for parsing SQL on
 // every call.
 type stmts struct {
@@ -18,7 +18,9 @@ type stmts struct {
 	insertEvent *sql.Stmt // append to a timeline
 	heartbeat   *sql.Stmt // insert or refresh a presence row
 	saveDraft   *sql.Stmt // a draft's body and updated_at, unless it was sent
+	saveReview  *sql.Stmt // saveReviewSQL
 	board       *sql.Stmt // boardQuery
+	overdue     *sql.Stmt // overdueQuery, for the board
 }
 
 func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -34,6 +36,8 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.record, "UPDATE incidents SET updated_at = ?, last_progress_at = ?, last_update_at = ? WHERE id = ?"},
 		{&st.insertEvent, "INSERT INTO events (incident_id, at, actor, kind, text, item_id) VALUES (?, ?, ?, ?, ?, ?)"},
 		{&st.board, boardQuery},
+		{&st.overdue, overdueQuery},
+		{&st.saveReview, saveReviewSQL},
 		{&st.saveDraft, "UPDATE drafts SET body = ?, updated_at = ? WHERE id = ? AND sent_at IS NULL"},
 		{&st.heartbeat, `INSERT INTO presence (session, actor, host, pid, started_at, last_seen)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -51,7 +55,8 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 
 func (st *stmts) close() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{st.stepState, st.setStep, st.record, st.insertEvent, st.heartbeat, st.board, st.saveDraft} {
+	for _, stmt := range []*sql.Stmt{st.stepState, st.setStep, st.record, st.insertEvent, st.heartbeat, st.board, st.saveDraft,
+		st.saveReview, st.overdue} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

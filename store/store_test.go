@@ -229,7 +229,7 @@ func TestOpenRefusesBadDirectory(t *testing.T) {
 // incidents: a row of a deleted or unknown incident cannot exist.
 func TestSchemaForeignKeys(t *testing.T) {
 	s := openTest(t)
-	for _, table := range []string{"incident_services", "checklist_items", "roles", "events", "drafts"} {
+	for _, table := range []string{"incident_services", "checklist_items", "roles", "events", "drafts", "reviews", "action_items"} {
 		var parent string
 		err := s.db.QueryRow(`SELECT "table" FROM pragma_foreign_key_list(?) WHERE "from" = 'incident_id'`, table).Scan(&parent)
 		require.NoError(t, err, table)

@@ -65,6 +65,7 @@ const (
 	screenIncident
 	screenDrafts
 	screenEditor
+	screenReview
 )
 
 // Messages the screens send to the root to change screen or open a modal.
@@ -90,6 +91,8 @@ type App struct {
 	incident IncidentScreen
 	drafts   DraftsScreen
 	editor   *EditorScreen
+	review   ReviewScreen
+	overdue  map[int64]int // overdue action items per incident, for the board
 	form     *DeclareForm
 	prompt   *Prompt
 	doc      *Document
@@ -136,7 +139,7 @@ func New(cfg Config) *App {
 	h := help.New()
 	h.Styles.ShortKey = e.styles.Accent
 	h.Styles.FullKey = e.styles.Accent
-	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), drafts: newDraftsScreen(e), clock: tick, startedAt: e.now}
+	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), drafts: newDraftsScreen(e), review: newReviewScreen(e), clock: tick, startedAt: e.now}
 	a.poll = func() tea.Cmd { return poll(cfg.Store, PollInterval) }
 	a.resize(80, 24)
 	return a
@@ -159,12 +162,15 @@ func (a *App) heartbeat(delay time.Duration) tea.Cmd {
 
 func (a *App) reloadBoard() tea.Cmd {
 	a.boardSeq++
-	return loadBoard(a.env.cfg.Store, a.boardSeq)
+	return tea.Batch(loadBoard(a.env.cfg.Store, a.boardSeq), loadOverdue(a.env.cfg.Store, a.boardSeq, a.env.cfg.Now()))
 }
 
 func (a *App) reloadIncident() tea.Cmd {
 	if a.screen == screenDrafts {
 		return loadDrafts(a.env.cfg.Store, a.drafts.number)
+	}
+	if a.screen == screenReview {
+		return loadReview(a.env.cfg.Store, a.review.number)
 	}
 	if a.screen != screenIncident {
 		return nil
@@ -183,6 +189,7 @@ func (a *App) resize(w, h int) {
 	a.board.SetSize(a.lay)
 	a.incident.SetSize(a.lay)
 	a.drafts.SetSize(a.lay)
+	a.review.SetSize(a.lay)
 	if a.editor != nil {
 		a.editor.SetSize(a.lay)
 	}
@@ -320,6 +327,31 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.screen = screenIncident
 		a.incident.Open(msg.number)
 		return a, a.reloadIncident()
+
+	case overdueMsg:
+		if msg.seq == a.boardSeq && msg.err == nil {
+			a.board.SetOverdue(msg.overdue)
+		}
+		return a, nil
+
+	case openReviewMsg:
+		a.screen, a.editor = screenReview, nil
+		a.review.Open(msg.number)
+		return a, loadReview(a.env.cfg.Store, msg.number)
+
+	case reviewLoadedMsg:
+		if msg.err != nil {
+			a.setFlash("loading the review: "+describeErr(msg.err), true)
+		} else if msg.number == a.review.number {
+			a.review.SetData(msg.inc, msg.review, msg.items)
+		}
+		return a, nil
+
+	case openSectionMsg:
+		a.editor = newSectionEditor(a.env, msg.number, msg.section, msg.title, msg.body)
+		a.editor.SetSize(a.lay)
+		a.screen = screenEditor
+		return a, nil
 
 	case openDraftsMsg:
 		if a.incident.inc == nil || a.incident.inc.Number != msg.number {
@@ -509,6 +541,8 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return a.incident.HandleKey(msg)
 	case screenDrafts:
 		return a.drafts.HandleKey(msg)
+	case screenReview:
+		return a.review.HandleKey(msg)
 	case screenEditor:
 		return a.editor.HandleKey(msg)
 	default:
@@ -548,6 +582,8 @@ func (a *App) render() string {
 		body = a.incident.View()
 	case a.screen == screenDrafts:
 		body = a.drafts.View()
+	case a.screen == screenReview:
+		body = a.review.View()
 	case a.screen == screenEditor:
 		body = a.editor.View()
 	default:
@@ -677,6 +713,8 @@ func (a *App) footer() string {
 		keys = a.incident.ShortHelp()
 	case a.screen == screenDrafts:
 		keys = a.drafts.ShortHelp()
+	case a.screen == screenReview:
+		keys = a.review.ShortHelp()
 	case a.screen == screenEditor:
 		keys = a.editor.ShortHelp()
 	default:
@@ -693,6 +731,8 @@ func (a *App) helpView() string {
 		groups, title = a.incident.FullHelp(), "Incident screen"
 	case screenDrafts:
 		groups, title = a.drafts.FullHelp(), "Drafts"
+	case screenReview:
+		groups, title = a.review.FullHelp(), "Post-incident review"
 	case screenEditor:
 		groups, title = a.editor.FullHelp(), "Draft editor"
 	default:

@@ -22,6 +22,7 @@ type Board struct {
 	height   int // rows available for the list
 	cols     boardCols
 	counts   [3]int // open, resolved, breached
+	overdue  map[int64]int
 }
 
 // boardRow is one line of the list; static text is rendered once per data
@@ -272,7 +273,13 @@ func (b *Board) View() string {
 
 // countdown is the next deadline of an incident: "ACK 12:03", or after a
 // breach "ACK +04:12" in the breach colour.
+// SetOverdue sets how many action items are overdue per incident.
+func (b *Board) SetOverdue(m map[int64]int) { b.overdue = m }
+
 func (b *Board) countdown(inc *model.Incident) string {
+	if n := b.overdue[inc.Number]; n > 0 && inc.Status != model.StatusOpen {
+		return b.env.styles.State[model.StateBreached].Render(Fit(fmt.Sprintf("%d ITEM(S) LATE", n), b.cols.next))
+	}
 	if esc := inc.Escalation(b.env.now); esc.Due {
 		txt := fmt.Sprintf("ESC T%d %s", esc.NextTier, Countdown(esc.DueAt.Sub(b.env.now)))
 		return b.env.styles.State[model.StateBreached].Render(Fit(txt, b.cols.next))

@@ -33,6 +33,14 @@ type Store interface {
 	SaveDraft(ctx context.Context, id int64, body string, now time.Time) error
 	Drafts(ctx context.Context, number int64) ([]model.Draft, error)
 	SendDraft(ctx context.Context, id int64, unfilled []string, override, actor string, now time.Time) (*model.Incident, model.Draft, error)
+
+	// The post-incident review.
+	Review(ctx context.Context, number int64) (model.Review, error)
+	SaveReview(ctx context.Context, number int64, r model.Review) error
+	ActionItems(ctx context.Context, number int64) ([]model.ActionItem, error)
+	AddActionItem(ctx context.Context, number int64, a model.ActionItem, actor string, now time.Time) (model.ActionItem, error)
+	UpdateActionItem(ctx context.Context, number int64, a model.ActionItem, actor string, now time.Time) (model.ActionItem, error)
+	OverdueActionItems(ctx context.Context, now time.Time) (map[int64]int, error)
 }
 
 // The messages async work sends back. Each carries what it belongs to, so
@@ -312,5 +320,108 @@ func readPresence(st Store, session string, now time.Time) tea.Cmd {
 			}
 		}
 		return othersMsg{others: others, err: err}
+	}
+}
+
+type (
+	openReviewMsg   struct{ number int64 }
+	reviewLoadedMsg struct {
+		number int64
+		inc    *model.Incident
+		review model.Review
+		items  []model.ActionItem
+		err    error
+	}
+	openSectionMsg struct {
+		number               int64
+		section, title, body string
+	}
+	overdueMsg struct {
+		seq     int
+		overdue map[int64]int
+		err     error
+	}
+)
+
+func loadReview(st Store, number int64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		inc, err := st.Get(ctx, number)
+		if err != nil {
+			return reviewLoadedMsg{number: number, err: err}
+		}
+		r, err := st.Review(ctx, number)
+		if err != nil {
+			return reviewLoadedMsg{number: number, err: err}
+		}
+		items, err := st.ActionItems(ctx, number)
+		return reviewLoadedMsg{number: number, inc: inc, review: r, items: items, err: err}
+	}
+}
+
+func loadOverdue(st Store, seq int, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		m, err := st.OverdueActionItems(ctx, now)
+		return overdueMsg{seq: seq, overdue: m, err: err}
+	}
+}
+
+// saveReview changes the review as it is stored now (read, change, write),
+// so a field edited in another console meanwhile is not written back old.
+func saveReview(e *env, number int64, change func(r *model.Review)) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		r, err := st.Review(ctx, number)
+		if err == nil {
+			change(&r)
+			r.UpdatedAt, r.UpdatedBy = now, actor
+			err = st.SaveReview(ctx, number, r)
+		}
+		return actionDoneMsg{number: number, what: "review saved", err: err}
+	}
+}
+
+// saveSection is the autosave of a free-text review section.
+func saveSection(st Store, number int64, section, body, actor string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		r, err := st.Review(ctx, number)
+		if err == nil {
+			if r.Sections == nil {
+				r.Sections = map[string]string{}
+			}
+			r.Sections[section] = body
+			r.UpdatedAt, r.UpdatedBy = now, actor
+			err = st.SaveReview(ctx, number, r)
+		}
+		return draftSavedMsg{id: 0, body: body, at: now, err: err}
+	}
+}
+
+func addActionItem(e *env, number int64, it model.ActionItem) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		it.CreatedAt, it.UpdatedAt = now, now
+		out, err := st.AddActionItem(ctx, number, it, actor, now)
+		return actionDoneMsg{number: number, what: fmt.Sprintf("action item #%d added", out.Seq), err: err}
+	}
+}
+
+func updateActionItem(e *env, number int64, it model.ActionItem) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		it.UpdatedAt = now
+		out, err := st.UpdateActionItem(ctx, number, it, actor, now)
+		return actionDoneMsg{number: number, what: fmt.Sprintf("action item #%d: %s", out.Seq, out.Status), err: err}
 	}
 }

@@ -27,17 +27,21 @@ const AutosaveDelay = time.Second
 // autosave, the template's placeholders highlighted, $EDITOR on ctrl+e,
 // copy, save to a file, and marking it sent.
 type EditorScreen struct {
-	env     *env
-	draft   model.Draft
-	ta      textarea.Model
-	saved   string // the body as last stored
-	dirty   bool   // typed since the last save started
-	saving  bool
-	saveErr string
-	savedAt time.Time
-	notice  string
-	preview bool
-	lay     Layout
+	env   *env
+	draft model.Draft
+	// section is set when the editor edits a free-text section of a
+	// post-incident review instead of a draft (draft holds only the
+	// incident number then).
+	section, sectionTitle string
+	ta                    textarea.Model
+	saved                 string // the body as last stored
+	dirty                 bool   // typed since the last save started
+	saving                bool
+	saveErr               string
+	savedAt               time.Time
+	notice                string
+	preview               bool
+	lay                   Layout
 }
 
 func newEditorScreen(e *env, d model.Draft) *EditorScreen {
@@ -52,6 +56,14 @@ func newEditorScreen(e *env, d model.Draft) *EditorScreen {
 	ta.Focus()
 	toStart(&ta)
 	return &EditorScreen{env: e, draft: d, ta: ta, saved: d.Body, savedAt: d.UpdatedAt}
+}
+
+// newSectionEditor edits a free-text section of a post-incident review,
+// with the same autosave as drafts.
+func newSectionEditor(e *env, number int64, section, title, body string) *EditorScreen {
+	s := newEditorScreen(e, model.Draft{IncidentNumber: number, Body: body, UpdatedAt: e.now})
+	s.section, s.sectionTitle = section, title
+	return s
 }
 
 // SetSize fits the editor to the screen: the text area takes what the
@@ -75,7 +87,12 @@ func (s *EditorScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		cmd := s.flush()
 		n := s.draft.IncidentNumber
+		if s.section != "" {
+			return tea.Batch(cmd, func() tea.Msg { return openReviewMsg{number: n} })
+		}
 		return tea.Batch(cmd, func() tea.Msg { return openDraftsMsg{number: n} })
+	case s.section != "" && key.Matches(msg, k.Send, k.WriteFile):
+		return flash("this is a review section: it saves itself; x on the review exports the whole review", true)
 	case key.Matches(msg, k.ExtEditor):
 		return s.openExternal()
 	case key.Matches(msg, k.SaveNow):
@@ -120,6 +137,9 @@ func (s *EditorScreen) flush() tea.Cmd {
 		return nil
 	}
 	s.dirty, s.saving = false, true
+	if s.section != "" {
+		return saveSection(s.env.cfg.Store, s.draft.IncidentNumber, s.section, body, s.env.cfg.Actor, s.env.cfg.Now())
+	}
 	return saveDraft(s.env.cfg.Store, s.draft.ID, body, s.env.cfg.Now())
 }
 
@@ -151,6 +171,9 @@ func (s *EditorScreen) View() string {
 	d := s.draft
 	var b strings.Builder
 	head := fmt.Sprintf("Draft #%d · %s · %s · by %s", d.ID, d.Template, d.Audience, Sanitize(d.Author))
+	if s.section != "" {
+		head = fmt.Sprintf("Post-incident review of %s · %s", model.FormatKey(d.IncidentNumber), s.sectionTitle)
+	}
 	b.WriteString(st.Section.Render(Fit(head, w)) + "\n")
 
 	var status string
@@ -168,7 +191,9 @@ func (s *EditorScreen) View() string {
 	b.WriteString(joinEnds(status, st.Muted.Render(count), w) + "\n")
 
 	ph := playbooks.Placeholders(s.ta.Value())
-	if len(ph) == 0 {
+	if s.section != "" {
+		b.WriteString(st.Muted.Render(Fit("saves itself as you type · ctrl+e opens $EDITOR · esc back to the review", w)) + "\n")
+	} else if len(ph) == 0 {
 		b.WriteString(st.Success.Render(Fit("no placeholders left", w)) + "\n")
 	} else {
 		line := st.Placeholder.Render(fmt.Sprintf(" %d to fill ", len(ph)))

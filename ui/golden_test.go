@@ -38,7 +38,7 @@ func seedBoard(t *testing.T, h *harness) {
 	h.declare("Dashboard typo on the status page", model.P4, t0.Add(-3*time.Hour))
 	p3 := h.declare("Session manager slow for premium tenants", model.P3, t0.Add(-26*time.Hour))
 	_, err = h.st.Apply(ctx, p3.Number, func(inc *model.Incident) (model.Event, error) {
-		return inc.Resolve(t0.Add(-2*time.Hour), "bob", "cache resized")
+		return inc.Resolve(t0.Add(-2*time.Hour), "bob", "cache resized", "test: verified")
 	})
 	require.NoError(t, err)
 	h.declare("evil\x1b[2J\x1b]52;c;ZXZpbA==\x07 title 🔥障害 \u202eoverride "+strings.Repeat("long ", 50), model.P3, t0.Add(-time.Hour))

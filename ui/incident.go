@@ -243,6 +243,18 @@ func (s *IncidentScreen) action(msg tea.KeyMsg) tea.Cmd {
 		return openPrompt(notePrompt(e, n))
 	case key.Matches(msg, k.Drafts):
 		return func() tea.Msg { return openDraftsMsg{number: n} }
+	case key.Matches(msg, k.ReviewKey):
+		return func() tea.Msg { return openReviewMsg{number: n} }
+	case key.Matches(msg, k.Fix):
+		now := e.now
+		return apply(st, n, "fix declared: the 30-minute stability clock runs", func(inc *model.Incident) (model.Event, error) {
+			return inc.DeclareFix(now, actor)
+		})
+	case key.Matches(msg, k.Verify):
+		if inc.Status != model.StatusOpen {
+			return flash(inc.Key()+" is "+string(inc.Status)+": verification is done before resolving", true)
+		}
+		return openPrompt(verifyPrompt(e, inc))
 	case key.Matches(msg, k.Severity):
 		return openPrompt(severityPrompt(e, inc))
 	case key.Matches(msg, k.Role):
@@ -434,10 +446,10 @@ func (s *IncidentScreen) sideView(w, h int) string {
 	st, now, inc := s.env.styles, s.env.now, s.inc
 	var lines []string
 	lines = append(lines, st.PaneTitle.Render("SLA"))
-	for _, d := range inc.Deadlines(now) {
+	for _, d := range s.sideDeadlines() {
 		lines = append(lines, s.deadlineLine(d, w))
 	}
-	lines = append(lines, s.escalationLine(w))
+	lines = append(lines, s.escalationLine(w), s.verificationLine(w))
 	lines = append(lines, "", st.PaneTitle.Render("ROLES"))
 	for _, r := range model.Roles {
 		who := inc.Roles[r]
@@ -476,7 +488,7 @@ func (s *IncidentScreen) timelineRoom() int {
 	if s.inc == nil {
 		return 0
 	}
-	above := 1 + len(s.inc.Deadlines(s.env.now)) + 1 + 2 + len(model.Roles) + 2
+	above := 1 + len(s.sideDeadlines()) + 2 + 2 + len(model.Roles) + 2
 	return max(0, s.lay.BodyHeight-2-above)
 }
 
@@ -536,7 +548,8 @@ func (s *IncidentScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity, k.Escalate},
-		{k.Role, k.Note, k.Update, k.Drafts, k.Resolve, k.CloseInc, k.Reopen},
+		{k.Role, k.Note, k.Update, k.Drafts, k.Fix, k.Verify},
+		{k.Resolve, k.ReviewKey, k.CloseInc, k.Reopen},
 		{k.Back, k.AckAlerts, k.Help, k.ForceQ},
 	}
 }
@@ -605,4 +618,53 @@ func (s *IncidentScreen) escalationLine(w int) string {
 		state = model.StateOK
 	}
 	return Fit(head, w) + st.State[state].Render(Fit(text, max(0, w-ansi.StringWidth(head))))
+}
+
+// verificationLine: "VER fix 14:05 · stable at 14:35 (in 12:00) · 2/4 (v)".
+func (s *IncidentScreen) verificationLine(w int) string {
+	st, now, inc := s.env.styles, s.env.now, s.inc
+	v := inc.Verification
+	done := len(model.VerificationChecks) - len(v.Open())
+	head := "VER "
+	var text string
+	state := model.StateOK
+	switch {
+	case inc.Status != model.StatusOpen:
+		text, state = fmt.Sprintf("%d/%d checks passed", done, len(model.VerificationChecks)), model.StateMet
+	case v.FixedAt.IsZero():
+		text, state = "no fix declared yet (f starts the 30-minute clock)", model.StatePending
+	case now.Before(v.StableAt()):
+		text = fmt.Sprintf("fix %s · stable at %s (in %s) · %d/%d (v)", Clock(now, v.FixedAt, s.env.loc),
+			Clock(now, v.StableAt(), s.env.loc), Countdown(v.StableAt().Sub(now)), done, len(model.VerificationChecks))
+	default:
+		text = fmt.Sprintf("fix %s · stable 30 min · %d/%d checks (v)", Clock(now, v.FixedAt, s.env.loc), done, len(model.VerificationChecks))
+		if done == len(model.VerificationChecks) {
+			text, state = "verified: ready to resolve (R)", model.StateMet
+		}
+	}
+	return head + st.State[state].Render(Fit(text, max(0, w-len(head))))
+}
+
+// sideDeadlines are the clocks the side pane shows: every one, but the
+// review's steps before resolution (they start then; the review screen
+// shows them).
+func (s *IncidentScreen) sideDeadlines() []model.Deadline {
+	all := s.inc.Deadlines(s.env.now)
+	out := all[:0:0]
+	for _, d := range all {
+		if d.State == model.StatePending && isReviewStep(d.ID) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func isReviewStep(id model.MilestoneID) bool {
+	for _, m := range model.ReviewMilestones {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
 }

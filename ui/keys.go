@@ -39,6 +39,13 @@ type KeyMap struct {
 	Update      key.Binding
 	Copy        key.Binding
 	Drafts      key.Binding
+	Fix         key.Binding
+	Verify      key.Binding
+	ReviewKey   key.Binding
+
+	// review screen
+	Export      key.Binding
+	CycleStatus key.Binding
 
 	// draft editor
 	Send      key.Binding
@@ -94,6 +101,11 @@ func DefaultKeyMap() KeyMap {
 		Update:      b("u", "status update", "u"),
 		Copy:        b("y", "copy (OSC 52)", "y"),
 		Drafts:      b("d", "drafts & templates", "d"),
+		Fix:         b("f", "fix declared (verify)", "f"),
+		Verify:      b("v", "verification checks", "v"),
+		ReviewKey:   b("w", "post-incident review", "w"),
+		Export:      b("x", "export Markdown", "x"),
+		CycleStatus: b("s", "item status", "s"),
 
 		Send:      b("ctrl+g", "mark sent", "ctrl+g"),
 		SaveNow:   b("ctrl+s", "save now", "ctrl+s"),

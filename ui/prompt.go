@@ -228,27 +228,53 @@ func rolePrompt(e *env, inc *model.Incident, actor string) *Prompt {
 }
 
 func resolvePrompt(e *env, inc *model.Incident) *Prompt {
-	p := newPrompt(e, fmt.Sprintf("Resolve %s? The post-mortem clock starts now.", inc.Key())).
-		withInput("what fixed it (optional)", "")
-	p.hint = "enter resolves · esc cancels"
+	open := inc.Verification.Open()
+	var p *Prompt
+	if len(open) == 0 {
+		p = newPrompt(e, fmt.Sprintf("Resolve %s? Verified; the post-mortem and review clocks start now.", inc.Key())).
+			withInput("what fixed it (optional)", "")
+		p.hint = "enter resolves · esc cancels"
+	} else {
+		p = newPrompt(e, fmt.Sprintf("Resolve %s with %d verification check(s) open? (v walks them)", inc.Key(), len(open))).
+			withInput("why resolve without them (required override)", "")
+		p.hint = "the override and its reason are recorded · esc cancels"
+	}
 	number := inc.Number
-	p.submit = func(_ int, note string) (tea.Cmd, error) {
+	p.submit = func(_ int, text string) (tea.Cmd, error) {
+		note, override := text, ""
+		if len(open) > 0 {
+			if strings.TrimSpace(text) == "" {
+				return nil, errors.New("give a reason to resolve with checks open, or esc and verify (v)")
+			}
+			note, override = "", text
+		}
 		now, actor := e.now, e.cfg.Actor
 		return apply(e.cfg.Store, number, "resolved", func(inc *model.Incident) (model.Event, error) {
-			return inc.Resolve(now, actor, note)
+			return inc.Resolve(now, actor, note, override)
 		}), nil
 	}
 	return p
 }
 
 func closePrompt(e *env, inc *model.Incident) *Prompt {
-	p := newPrompt(e, fmt.Sprintf("Close %s? It leaves the board; its record stays.", inc.Key()))
-	p.hint = "enter closes · esc cancels"
+	done := !inc.Review.CompletedAt.IsZero()
+	var p *Prompt
+	if done {
+		p = newPrompt(e, fmt.Sprintf("Close %s? The review is complete; it leaves the board, its record stays.", inc.Key()))
+		p.hint = "enter closes · esc cancels"
+	} else {
+		p = newPrompt(e, fmt.Sprintf("Close %s with the post-incident review not complete?", inc.Key())).
+			withInput("why (required override, recorded)", "")
+		p.hint = "esc cancels; the review screen (w) marks its steps"
+	}
 	number := inc.Number
-	p.submit = func(int, string) (tea.Cmd, error) {
+	p.submit = func(_ int, override string) (tea.Cmd, error) {
+		if !done && strings.TrimSpace(override) == "" {
+			return nil, errors.New("give a reason to close without a complete review")
+		}
 		now, actor := e.now, e.cfg.Actor
 		return apply(e.cfg.Store, number, "closed", func(inc *model.Incident) (model.Event, error) {
-			return inc.Close(now, actor)
+			return inc.Close(now, actor, override)
 		}), nil
 	}
 	return p
@@ -309,6 +335,42 @@ func updatePrompt(e *env, number int64) *Prompt {
 		now, actor := e.now, e.cfg.Actor
 		return apply(e.cfg.Store, number, "status update recorded", func(inc *model.Incident) (model.Event, error) {
 			return inc.StatusUpdate(now, actor, text)
+		}), nil
+	}
+	return p
+}
+
+// verifyPrompt walks the seed's verification checks (§5.3): enter passes
+// the chosen one.
+func verifyPrompt(e *env, inc *model.Incident) *Prompt {
+	p := newPrompt(e, "Verification of "+inc.Key()+": choose a check, enter passes it")
+	v := inc.Verification
+	for _, c := range model.VerificationChecks {
+		mark := "[ ] "
+		if m, ok := v.Passed[c.ID]; ok {
+			mark = fmt.Sprintf("[x] (%s %s) ", Sanitize(m.By), m.At.In(e.loc).Format("15:04"))
+		}
+		text := c.Text
+		if c.ID == model.CheckStable && !v.FixedAt.IsZero() && e.now.Before(v.StableAt()) {
+			text += fmt.Sprintf(" (from %s, %s to go)", v.StableAt().In(e.loc).Format("15:04"), Countdown(v.StableAt().Sub(e.now)))
+		}
+		p.choices = append(p.choices, mark+text)
+	}
+	if open := v.Open(); len(open) > 0 {
+		for i, c := range model.VerificationChecks {
+			if c.ID == open[0] {
+				p.choice = i
+				break
+			}
+		}
+	}
+	p.hint = "1-4 or ↑/↓ choose · the stability check needs the fix declared 30 minutes ago (f)"
+	number := inc.Number
+	p.submit = func(choice int, _ string) (tea.Cmd, error) {
+		c := model.VerificationChecks[choice]
+		now, actor := e.now, e.cfg.Actor
+		return apply(e.cfg.Store, number, "verified: "+c.Text, func(inc *model.Incident) (model.Event, error) {
+			return inc.PassCheck(now, actor, c.ID)
 		}), nil
 	}
 	return p
