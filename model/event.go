@@ -28,14 +28,16 @@ const (
 // "without progress" escalation trigger (P2, seed §7.1): work visibly
 // moving the incident forward. That is a checklist tick, a phase change,
 // a timeline note, an acknowledgment (of the incident or of an
-// escalation), mitigation, resolution, a status update or an escalation.
+// escalation), mitigation, a fix declared, a verification check passed,
+// resolution, a status update or an escalation.
 // Not progress: an untick, a role or severity change, reopening, a sent
 // communication that is not a status update. The declaration counts: the
 // clock starts at it.
 func IsProgress(k EventKind) bool {
 	switch k {
 	case EventTick, EventPhase, EventNote, EventAcknowledged, EventMitigated, EventResolved,
-		EventStatusUpdate, EventEscalated, EventEscalationAck, EventDeclared:
+		EventStatusUpdate, EventEscalated, EventEscalationAck, EventDeclared,
+		EventFixDeclared, EventVerified:
 		return true
 	}
 	return false
