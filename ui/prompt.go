@@ -352,7 +352,7 @@ func verifyPrompt(e *env, inc *model.Incident) *Prompt {
 		}
 		text := c.Text
 		if c.ID == model.CheckStable && !v.FixedAt.IsZero() && e.now.Before(v.StableAt()) {
-			text += fmt.Sprintf(" (from %s, %s to go)", v.StableAt().In(e.loc).Format("15:04"), Countdown(v.StableAt().Sub(e.now)))
+			text += fmt.Sprintf(" (can pass at %s, %s to go)", v.StableAt().In(e.loc).Format("15:04"), Countdown(v.StableAt().Sub(e.now)))
 		}
 		p.choices = append(p.choices, mark+text)
 	}
