@@ -117,7 +117,7 @@ func TestResolveAfterVerificationThenReview(t *testing.T) {
 	h.key("enter")
 	require.Equal(t, screenEditor, h.app.screen)
 	h.paste("Registry down 40 minutes. ") // one message: typing here would wait out an autosave per key
-	h.key("esc") // saves and goes back
+	h.key("esc")                          // saves and goes back
 	require.Equal(t, screenReview, h.app.screen)
 	r, err = h.st.Review(context.Background(), 1)
 	require.NoError(t, err)
