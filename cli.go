@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/playbooks"
+	"github.com/warroom/warroom/store"
 	"github.com/warroom/warroom/ui"
 )
 
@@ -240,7 +241,20 @@ func runShow(g globals, args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return usageError{"show takes one incident key: warroom show INC-0001"}
 	}
-	number, err := model.ParseKey(pos[0])
+	return withIncident(g, pos[0], func(_ context.Context, _ *store.Store, cat model.Catalog, inc *model.Incident) error {
+		now := time.Now()
+		if *asJSON {
+			return writeJSON(stdout, inc.Doc(now))
+		}
+		printIncident(stdout, inc, cat, now)
+		return nil
+	})
+}
+
+// withIncident opens the database and runs fn with the incident named by
+// key: the part show, draft and export share. An unknown key is bad input.
+func withIncident(g globals, key string, fn func(ctx context.Context, st *store.Store, cat model.Catalog, inc *model.Incident) error) error {
+	number, err := model.ParseKey(key)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -255,12 +269,7 @@ func runShow(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return notFound(err, number)
 	}
-	now := time.Now()
-	if *asJSON {
-		return writeJSON(stdout, inc.Doc(now))
-	}
-	printIncident(stdout, inc, cat, now)
-	return nil
+	return fn(ctx, st, cat, inc)
 }
 
 // notFound makes an unknown incident bad input (exit status 2), with a
@@ -412,8 +421,7 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return usageError{"draft takes one incident key: warroom draft INC-0001 --template status-update"}
 	}
-	number, err := model.ParseKey(pos[0])
-	if err != nil {
+	if _, err := model.ParseKey(pos[0]); err != nil {
 		return usageError{err.Error()}
 	}
 	tmpls, err := playbooks.Templates()
@@ -428,23 +436,14 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 		}
 		return usageError{fmt.Sprintf("unknown template %q (want one of %s)", *name, strings.Join(names, ", "))}
 	}
-	st, cat, err := open(g)
-	if err != nil {
+	return withIncident(g, pos[0], func(_ context.Context, _ *store.Store, cat model.Catalog, inc *model.Incident) error {
+		text, err := t.Fill(model.NewTemplateData(inc, cat, time.Now(), time.Local))
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(stdout, text)
 		return err
-	}
-	defer st.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	inc, err := st.Get(ctx, number)
-	if err != nil {
-		return notFound(err, number)
-	}
-	text, err := t.Fill(model.NewTemplateData(inc, cat, time.Now(), time.Local))
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(stdout, text)
-	return err
+	})
 }
 
 // exportFormats are the formats of `warroom export`.
@@ -465,47 +464,34 @@ func runExport(g globals, args []string, stdout, stderr io.Writer) error {
 	if !slices.Contains(exportFormats, *format) {
 		return usageError{fmt.Sprintf("unknown format %q (want %s)", *format, strings.Join(exportFormats, " or "))}
 	}
-	number, err := model.ParseKey(pos[0])
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	st, cat, err := open(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	inc, err := st.Get(ctx, number)
-	if err != nil {
-		return notFound(err, number)
-	}
-	review, err := st.Review(ctx, number)
-	if err != nil {
-		return notFound(err, number)
-	}
-	items, err := st.ActionItems(ctx, number)
-	if err != nil {
-		return notFound(err, number)
-	}
-	now := time.Now()
-	var b bytes.Buffer
-	if *format == "json" {
-		if err := writeJSON(&b, inc.Export(review, items, now)); err != nil {
+	return withIncident(g, pos[0], func(ctx context.Context, st *store.Store, cat model.Catalog, inc *model.Incident) error {
+		review, err := st.Review(ctx, inc.Number)
+		if err != nil {
 			return err
 		}
-	} else {
-		b.WriteString(model.Markdown(inc, review, items, cat, now, time.Local))
-	}
-	if *output == "" || *output == "-" {
-		_, err = stdout.Write(b.Bytes())
-		return err
-	}
-	if err := writeFileAtomic(*output, b.Bytes()); err != nil {
-		return fmt.Errorf("export %s: %w", inc.Key(), err)
-	}
-	fmt.Fprintln(stdout, *output)
-	return nil
+		items, err := st.ActionItems(ctx, inc.Number)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		var b bytes.Buffer
+		if *format == "json" {
+			if err := writeJSON(&b, inc.Export(review, items, now)); err != nil {
+				return err
+			}
+		} else {
+			b.WriteString(model.Markdown(inc, review, items, cat, now, time.Local))
+		}
+		if *output == "" || *output == "-" {
+			_, err = stdout.Write(b.Bytes())
+			return err
+		}
+		if err := writeFileAtomic(*output, b.Bytes()); err != nil {
+			return fmt.Errorf("export %s: %w", inc.Key(), err)
+		}
+		fmt.Fprintln(stdout, *output)
+		return nil
+	})
 }
 
 // writeFileAtomic writes data to path with mode 0600, whole or not at all:

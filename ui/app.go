@@ -536,18 +536,7 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.flash = "" // esc first dismisses an error
 		return nil
 	}
-	switch a.screen {
-	case screenIncident:
-		return a.incident.HandleKey(msg)
-	case screenDrafts:
-		return a.drafts.HandleKey(msg)
-	case screenReview:
-		return a.review.HandleKey(msg)
-	case screenEditor:
-		return a.editor.HandleKey(msg)
-	default:
-		return a.board.HandleKey(msg)
-	}
+	return a.current().HandleKey(msg)
 }
 
 func (a *App) openEditor(d model.Draft) tea.Cmd {
@@ -578,16 +567,8 @@ func (a *App) render() string {
 		body = a.form.View()
 	case a.doc != nil:
 		body = a.doc.View()
-	case a.screen == screenIncident:
-		body = a.incident.View()
-	case a.screen == screenDrafts:
-		body = a.drafts.View()
-	case a.screen == screenReview:
-		body = a.review.View()
-	case a.screen == screenEditor:
-		body = a.editor.View()
 	default:
-		body = a.board.View()
+		body = a.current().View()
 	}
 	if a.prompt != nil {
 		body = a.overlayBottom(body, a.prompt.View())
@@ -709,35 +690,14 @@ func (a *App) footer() string {
 		keys = a.doc.ShortHelp()
 	case a.showHelp:
 		keys = []key.Binding{a.env.keys.Back}
-	case a.screen == screenIncident:
-		keys = a.incident.ShortHelp()
-	case a.screen == screenDrafts:
-		keys = a.drafts.ShortHelp()
-	case a.screen == screenReview:
-		keys = a.review.ShortHelp()
-	case a.screen == screenEditor:
-		keys = a.editor.ShortHelp()
 	default:
-		keys = a.board.ShortHelp()
+		keys = a.current().ShortHelp()
 	}
 	return a.help.ShortHelpView(keys)
 }
 
 func (a *App) helpView() string {
-	var groups [][]key.Binding
-	title := "Board"
-	switch a.screen {
-	case screenIncident:
-		groups, title = a.incident.FullHelp(), "Incident screen"
-	case screenDrafts:
-		groups, title = a.drafts.FullHelp(), "Drafts"
-	case screenReview:
-		groups, title = a.review.FullHelp(), "Post-incident review"
-	case screenEditor:
-		groups, title = a.editor.FullHelp(), "Draft editor"
-	default:
-		groups = a.board.FullHelp()
-	}
+	groups, title := a.current().FullHelp(), screenTitles[a.screen]
 	s := a.env.styles
 	out := s.Section.Render("Keys · "+title) + "\n\n" + fullHelp(groups, a.lay.Width, s)
 	out += "\n\n" + s.Muted.Render(Fit("database: "+a.env.cfg.DBPath, a.lay.Width))
@@ -833,4 +793,35 @@ func fullHelp(groups [][]key.Binding, width int, s Styles) string {
 		b.WriteByte('\n')
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// screenView is what every screen offers the root: keys, a view and the
+// bindings for the footer and the ? help.
+type screenView interface {
+	HandleKey(tea.KeyMsg) tea.Cmd
+	View() string
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+var screenTitles = map[screen]string{
+	screenBoard: "Board", screenIncident: "Incident screen", screenDrafts: "Drafts",
+	screenEditor: "Editor", screenReview: "Post-incident review",
+}
+
+// current is the screen on display.
+func (a *App) current() screenView {
+	switch a.screen {
+	case screenIncident:
+		return &a.incident
+	case screenDrafts:
+		return &a.drafts
+	case screenReview:
+		return &a.review
+	case screenEditor:
+		if a.editor != nil {
+			return a.editor
+		}
+	}
+	return &a.board
 }

@@ -6,49 +6,17 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/warroom/warroom/model"
 )
 
 // Sanitize makes untrusted text (titles, notes, names) safe to put on the
-// screen on one line: escape sequences (CSI, OSC such as OSC 52, DCS...) are
-// removed whole; other control characters, line breaks and tabs become a
-// space or disappear; bidirectional overrides and invisible format
-// characters that could reorder or hide text are dropped. What is left is
-// printable text whose width ansi.StringWidth measures correctly.
-func Sanitize(s string) string {
-	if isPlain(s) {
-		return s
-	}
-	s = ansi.Strip(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// other C0 and C1 controls: dropped
-		case r == 0x061c || r == 0x200e || r == 0x200f ||
-			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-			// bidi marks, embeddings, overrides and isolates: dropped
-		case r == 0x200b || r == 0xfeff || r == 0x2028 || r == 0x2029 || r == 0xfffe || r == 0xffff:
-			// zero-width space, BOM, line/paragraph separators, non-characters
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// isPlain reports whether s is printable ASCII only, the common case that
-// needs no work.
-func isPlain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
+// screen on one line: escape sequences (CSI, OSC such as OSC 52, DCS...)
+// are removed whole; other control characters, line breaks and tabs
+// become a space or disappear; bidirectional overrides and invisible
+// format characters that could reorder or hide text are dropped (see
+// model.PlainText). What is left is printable text whose width
+// ansi.StringWidth measures correctly.
+func Sanitize(s string) string { return model.PlainLine(s) }
 
 // Fit sanitizes s and truncates it to at most w cells (with an ellipsis),
 // by display width: wide and emoji characters count as two.
