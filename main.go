@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	_ "time/tzdata" // local times even on a machine without a zoneinfo database
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom/warroom/model"

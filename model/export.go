@@ -448,7 +448,11 @@ func (m *mdWriter) timelineEntries() []timelineEntry {
 			resolvedOnTimeline = true
 			add(e.At, "Resolution%s: %s", by(e.Actor), mdInline(e.Text))
 		case EventClosed:
-			add(e.At, "Closed%s", by(e.Actor))
+			if e.Text != "closed" {
+				add(e.At, "Closed%s: %s", by(e.Actor), mdInline(e.Text))
+			} else {
+				add(e.At, "Closed%s", by(e.Actor))
+			}
 		}
 	}
 	if !resolvedOnTimeline {

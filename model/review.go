@@ -129,7 +129,7 @@ func (inc *Incident) PassCheck(now time.Time, actor string, check VerificationCh
 		case at.IsZero():
 			return Event{}, fmt.Errorf("%w: declare the fix first (f): the 30 minutes count from it", ErrConflict)
 		case now.Before(at):
-			return Event{}, fmt.Errorf("%w: stable for 30 minutes from %s: %s to go", ErrConflict, FormatTime(at), HumanDuration(at.Sub(now)))
+			return Event{}, fmt.Errorf("%w: not yet: the systems must stay stable 30 minutes after the fix; %s to go", ErrConflict, HumanDuration(at.Sub(now)))
 		}
 	}
 	now = Millis(now)

@@ -421,8 +421,16 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.setFlash(model.FormatKey(msg.draft.IncidentNumber)+": "+what, false)
 		a.editor = nil
+		n := msg.draft.IncidentNumber
+		if a.drafts.number != n {
+			// sent from a draft opened elsewhere (an escalation): back to
+			// its incident, never to another incident's drafts
+			a.screen = screenIncident
+			a.incident.Open(n)
+			return a, tea.Batch(a.reloadBoard(), a.reloadIncident())
+		}
 		a.screen = screenDrafts
-		return a, tea.Batch(a.reloadBoard(), loadDrafts(a.env.cfg.Store, msg.draft.IncidentNumber))
+		return a, tea.Batch(a.reloadBoard(), loadDrafts(a.env.cfg.Store, n))
 
 	case backMsg:
 		a.screen = screenBoard
@@ -453,8 +461,13 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.env.now = a.env.cfg.Now()
 		if msg.Type == tea.KeyRunes {
 			// typed or pasted text: no control, bidi or format characters
-			// reach an input (they would reach the terminal as they are)
-			msg.Runes = []rune(model.PlainText(string(msg.Runes)))
+			// reach an input (they would reach the terminal as they are).
+			// Terminals paste lines separated by CR: they stay lines.
+			text := string(msg.Runes)
+			if msg.Paste {
+				text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+			}
+			msg.Runes = []rune(model.PlainText(text))
 		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			// Fast typing (or tmux send-keys) can deliver several runes
@@ -521,6 +534,10 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if a.screen == screenEditor {
+		if key.Matches(msg, k.EditorHelp) {
+			a.showHelp = true
+			return nil
+		}
 		return a.editor.HandleKey(msg) // every key is text, but the editor's own
 	}
 	if key.Matches(msg, k.Help) {

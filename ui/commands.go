@@ -425,3 +425,26 @@ func updateActionItem(e *env, number int64, it model.ActionItem) tea.Cmd {
 		return actionDoneMsg{number: number, what: fmt.Sprintf("action item #%d: %s", out.Seq, out.Status), err: err}
 	}
 }
+
+// editActionItem changes an item's description, owner and due date as
+// stored now, leaving its status (maybe changed in another console) alone.
+func editActionItem(e *env, number int64, edit model.ActionItem) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		items, err := st.ActionItems(ctx, number)
+		if err != nil {
+			return actionDoneMsg{number: number, err: err}
+		}
+		for _, it := range items {
+			if it.Seq != edit.Seq {
+				continue
+			}
+			it.Description, it.Owner, it.DueAt, it.UpdatedAt = edit.Description, edit.Owner, edit.DueAt, now
+			out, err := st.UpdateActionItem(ctx, number, it, actor, now)
+			return actionDoneMsg{number: number, what: fmt.Sprintf("action item #%d edited", out.Seq), err: err}
+		}
+		return actionDoneMsg{number: number, err: fmt.Errorf("%w: action item #%d", model.ErrNotFound, edit.Seq)}
+	}
+}

@@ -232,3 +232,60 @@ func TestExternalEditorMissing(t *testing.T) {
 	h.key("Z")
 	assert.True(t, strings.HasPrefix(h.app.editor.ta.Value(), "Z"), "keys work at once afterwards")
 }
+
+// TestPasteFromTerminalKeepsLines: terminals paste lines separated by CR;
+// they arrive as lines, not one paragraph.
+func TestPasteFromTerminalKeepsLines(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withTemplates(t, h)
+	h.declare("x", model.P2, t0)
+	h.run(h.app.reloadBoard())
+	openNewDraft(t, h, "status-update")
+	h.app.editor.ta.CursorStart()
+	h.paste("line one\rline two\r\nline three\r")
+	assert.True(t, strings.HasPrefix(h.app.editor.ta.Value(), "line one\nline two\nline three\n"), "%q", h.app.editor.ta.Value()[:40])
+}
+
+// TestEnterAtTheLimitIsRefused: a new line past the limit would make the
+// draft unsavable; it is refused with the notice.
+func TestEnterAtTheLimitIsRefused(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withTemplates(t, h)
+	h.declare("x", model.P2, t0)
+	h.run(h.app.reloadBoard())
+	openNewDraft(t, h, "status-update")
+	h.paste(strings.Repeat("y", model.MaxDraftLen))
+	require.Equal(t, model.MaxDraftLen, h.app.editor.ta.Length())
+	h.key("enter")
+	assert.Equal(t, model.MaxDraftLen, h.app.editor.ta.Length())
+	assert.Contains(t, h.view(), "a new line would go past it")
+}
+
+// TestSendingAnEscalationNoticeReturnsToItsIncident: a draft opened by e
+// (not from the drafts list) goes back to its own incident once sent,
+// never to another incident's drafts.
+func TestSendingAnEscalationNoticeReturnsToItsIncident(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withTemplates(t, h)
+	h.declare("other", model.P3, t0)
+	h.declare("Registry nodes down", model.P1, t0)
+	h.run(h.app.reloadBoard())
+	// look at the P3's drafts first
+	h.app.board.Select(1)
+	h.key("enter")
+	h.key("d")
+	require.Equal(t, int64(1), h.app.drafts.number)
+	h.key("esc")
+	h.key("esc")
+	h.app.board.Select(2)
+	h.key("enter")
+	require.Equal(t, int64(2), h.app.incident.number)
+	h.key("e")
+	h.key("enter")
+	require.Equal(t, screenEditor, h.app.screen)
+	h.key("ctrl+g")
+	h.typeText("later")
+	h.key("enter")
+	assert.Equal(t, screenIncident, h.app.screen)
+	assert.Equal(t, int64(2), h.app.incident.number)
+}

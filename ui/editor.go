@@ -107,6 +107,14 @@ func (s *EditorScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 		s.preview = !s.preview
 		return nil
 	}
+	if s.preview && !s.sideBySide() {
+		s.notice = "preview: ctrl+r goes back to editing"
+		return nil
+	}
+	if msg.Type == tea.KeyEnter && s.ta.Length() >= model.MaxDraftLen {
+		s.notice = fmt.Sprintf("character limit (%d) reached: a new line would go past it", model.MaxDraftLen)
+		return nil
+	}
 	before := s.ta.Length()
 	var cmd tea.Cmd
 	s.ta, cmd = s.ta.Update(msg)
@@ -211,6 +219,7 @@ func (s *EditorScreen) View() string {
 	case s.sideBySide():
 		b.WriteString(sideBySide(s.ta.View(), s.renderPreview(w-w/2-2), w/2, s.lay.BodyHeight-4, st.Muted.Render("│ ")))
 	case s.preview:
+		b.WriteString(st.Section.Render(Fit("PREVIEW · ctrl+r goes back to editing", w)) + "\n")
 		b.WriteString(s.renderPreview(w))
 	default:
 		b.WriteString(s.ta.View())
@@ -246,12 +255,18 @@ func highlightPlaceholders(line string, st Styles) string {
 // ShortHelp is the footer's key list.
 func (s *EditorScreen) ShortHelp() []key.Binding {
 	k := s.env.keys
-	return []key.Binding{k.Send, k.ExtEditor, k.CopyDraft, k.WriteFile, k.Preview, k.Back}
+	if s.section != "" {
+		return []key.Binding{k.Back, k.ExtEditor, k.CopyDraft, k.SaveNow, k.EditorHelp}
+	}
+	return []key.Binding{k.Send, k.Back, k.ExtEditor, k.CopyDraft, k.WriteFile, k.Preview, k.EditorHelp}
 }
 
 // FullHelp is the '?' overlay's key list.
 func (s *EditorScreen) FullHelp() [][]key.Binding {
 	k := s.env.keys
+	if s.section != "" {
+		return [][]key.Binding{{k.SaveNow, k.ExtEditor, k.CopyDraft}, {k.Back, k.ForceQ}}
+	}
 	return [][]key.Binding{
 		{k.Send, k.SaveNow, k.ExtEditor},
 		{k.CopyDraft, k.WriteFile, k.Preview},

@@ -54,6 +54,8 @@ type KeyMap struct {
 	CopyDraft key.Binding
 	WriteFile key.Binding
 	Preview   key.Binding
+	// EditorHelp opens the help where ? is text
+	EditorHelp key.Binding
 
 	// forms and prompts
 	NextField key.Binding
@@ -107,12 +109,13 @@ func DefaultKeyMap() KeyMap {
 		Export:      b("x", "export Markdown", "x"),
 		CycleStatus: b("s", "item status", "s"),
 
-		Send:      b("ctrl+g", "mark sent", "ctrl+g"),
-		SaveNow:   b("ctrl+s", "save now", "ctrl+s"),
-		ExtEditor: b("ctrl+e", "$EDITOR", "ctrl+e"),
-		CopyDraft: b("ctrl+y", "copy", "ctrl+y"),
-		WriteFile: b("ctrl+o", "save to file", "ctrl+o"),
-		Preview:   b("ctrl+r", "preview", "ctrl+r"),
+		Send:       b("ctrl+g", "mark sent", "ctrl+g"),
+		SaveNow:    b("ctrl+s", "save now", "ctrl+s"),
+		ExtEditor:  b("ctrl+e", "$EDITOR", "ctrl+e"),
+		CopyDraft:  b("ctrl+y", "copy", "ctrl+y"),
+		WriteFile:  b("ctrl+o", "save to file", "ctrl+o"),
+		Preview:    b("ctrl+r", "preview", "ctrl+r"),
+		EditorHelp: b("f1", "help", "f1"),
 
 		NextField: b("tab", "next field", "tab", "down"),
 		PrevField: b("shift+tab", "previous field", "shift+tab", "up"),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,7 +63,12 @@ func (s *ReviewScreen) Open(number int64) {
 }
 
 // SetSize fits the screen.
-func (s *ReviewScreen) SetSize(l Layout) { s.lay = l }
+func (s *ReviewScreen) SetSize(l Layout) {
+	s.lay = l
+	if len(s.rows) > 0 {
+		s.scroll()
+	}
+}
 
 // SetData shows freshly loaded data, keeping the selection.
 func (s *ReviewScreen) SetData(inc *model.Incident, r model.Review, items []model.ActionItem) {
@@ -208,14 +214,19 @@ func (s *ReviewScreen) activate() tea.Cmd {
 			return inc.MarkReview(now, actor, m.ID)
 		})
 	case rowWhy:
-		i := row.index
-		return edit(fmt.Sprintf("Why #%d?", i+1), r.RCA.Whys[i], func(r *model.Review, v string) {
-			if i < len(r.RCA.Whys) {
-				if v == "" {
-					r.RCA.Whys = append(r.RCA.Whys[:i], r.RCA.Whys[i+1:]...)
-				} else {
-					r.RCA.Whys[i] = v
-				}
+		i, orig := row.index, r.RCA.Whys[row.index]
+		return edit(fmt.Sprintf("Why #%d?", i+1), orig, func(r *model.Review, v string) {
+			// the why as stored now: found by its text, since another
+			// console may have added or removed one meanwhile
+			j := slices.Index(r.RCA.Whys, orig)
+			switch {
+			case j < 0 && v != "":
+				r.RCA.Whys = append(r.RCA.Whys, v) // removed meanwhile: keep the edit
+			case j < 0:
+			case v == "":
+				r.RCA.Whys = slices.Delete(r.RCA.Whys, j, j+1)
+			default:
+				r.RCA.Whys[j] = v
 			}
 		})
 	case rowAddWhy:
@@ -346,9 +357,9 @@ func (s *ReviewScreen) rowView(row reviewRow, w int, selected bool) string {
 		default:
 			due += " in " + Countdown(it.DueAt.Sub(now))
 		}
-		head := fmt.Sprintf("#%d %-11s %-12s %s ", it.Seq, it.Status, Fit(it.Owner, 12), Sanitize(it.Description))
-		headW := max(0, w-2-28)
-		return cur + Pad(head, headW) + st.State[state].Render(Fit(due, 28))
+		head := fmt.Sprintf("#%d %-11s %-12s %s ", it.Seq, statusLabel(it.Status), Fit(it.Owner, 12), Sanitize(it.Description))
+		dueW := min(38, max(0, w-2-24))
+		return cur + Pad(head, max(0, w-2-dueW)) + st.State[state].Render(Fit(due, dueW))
 	case rowAddItem:
 		return cur + st.Muted.Render(Fit("+ add an action item (description, owner, due date)", w-2))
 	case rowSection:
@@ -442,7 +453,7 @@ func actionItemPrompt(e *env, n int64, items []model.ActionItem, row reviewRow) 
 			return nil, err
 		}
 		if row.kind == rowItem {
-			return updateActionItem(e, n, it), nil
+			return editActionItem(e, n, it), nil
 		}
 		return addActionItem(e, n, it), nil
 	}
@@ -497,4 +508,15 @@ func exportReview(e *env, number int64) tea.Cmd {
 		abs, _ := filepath.Abs(path)
 		return flashMsg{text: "wrote " + abs}
 	}
+}
+
+// statusLabel is how an action item's status reads.
+func statusLabel(s model.ActionStatus) string {
+	switch s {
+	case model.ActionInProgress:
+		return "in progress"
+	case model.ActionDropped:
+		return "won't do"
+	}
+	return string(s)
 }

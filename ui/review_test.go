@@ -154,3 +154,54 @@ func TestResolveAfterVerificationThenReview(t *testing.T) {
 	h.key("enter")
 	assert.Equal(t, model.StatusClosed, h.get(1).Status)
 }
+
+// TestReviewEditsSurviveOtherConsoles: a why is edited by its text, so a
+// why removed in another console meanwhile does not make the edit land on
+// the wrong one; editing an item leaves a status changed elsewhere alone.
+func TestReviewEditsSurviveOtherConsoles(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	inc := h.declare("x", model.P3, t0)
+	ctx := context.Background()
+	r, err := h.st.Review(ctx, inc.Number)
+	require.NoError(t, err)
+	r.RCA.Whys = []string{"one", "two", "three", "four"}
+	r.UpdatedAt, r.UpdatedBy = t0, "bob"
+	require.NoError(t, h.st.SaveReview(ctx, inc.Number, r))
+	it, err := h.st.AddActionItem(ctx, inc.Number, model.ActionItem{Description: "d", Owner: "o", DueAt: t0.Add(time.Hour), Status: model.ActionOpen}, "bob", t0)
+	require.NoError(t, err)
+	h.run(h.app.reloadBoard())
+	h.key("enter")
+	h.key("w")
+
+	// alice opens why #4; bob removes why #2
+	for i, row := range h.app.review.rows {
+		if row.kind == rowWhy && row.index == 3 {
+			h.app.review.cursor = i
+		}
+	}
+	h.key("enter")
+	r.RCA.Whys = []string{"one", "three", "four"}
+	require.NoError(t, h.st.SaveReview(ctx, inc.Number, r))
+	h.app.prompt.input.SetValue("FOUR, edited")
+	h.key("enter")
+	got, err := h.st.Review(ctx, inc.Number)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"one", "three", "FOUR, edited"}, got.RCA.Whys)
+
+	// alice edits item #1's owner; bob had marked it done
+	for i, row := range h.app.review.rows {
+		if row.kind == rowItem {
+			h.app.review.cursor = i
+		}
+	}
+	h.key("enter")
+	it.Status = model.ActionDone
+	_, err = h.st.UpdateActionItem(ctx, inc.Number, it, "bob", t0)
+	require.NoError(t, err)
+	h.app.prompt.input.SetValue("d ; carol ; 2026-12-10")
+	h.key("enter")
+	items, err := h.st.ActionItems(ctx, inc.Number)
+	require.NoError(t, err)
+	assert.Equal(t, "carol", items[0].Owner)
+	assert.Equal(t, model.ActionDone, items[0].Status, "bob's status stands")
+}
