@@ -53,11 +53,15 @@ type globals struct {
 	// dbSet and asSet: the flag was given (at the top or after the
 	// subcommand), even if empty.
 	dbSet, asSet bool
+	// playbooks is a directory of custom playbooks, templates, policy and
+	// label mappings that override the built-ins file by file.
+	playbooks string
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)")
 	fs.StringVar(&g.as, "as", g.as, "name your actions are recorded under (default $USER)")
+	fs.StringVar(&g.playbooks, "playbooks", g.playbooks, "directory of custom playbooks, templates, policy and label mappings")
 }
 
 // noteSet records which of the global flags fs parsed and refuses empty
