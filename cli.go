@@ -424,10 +424,11 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 	if _, err := model.ParseKey(pos[0]); err != nil {
 		return usageError{err.Error()}
 	}
-	tmpls, err := playbooks.Templates()
+	content, err := loadContent(g)
 	if err != nil {
 		return err
 	}
+	tmpls := content.Templates
 	t, ok := playbooks.FindTemplate(tmpls, *name)
 	if !ok {
 		names := make([]string, len(tmpls))

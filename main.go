@@ -33,7 +33,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom/warroom/model"
-	"github.com/warroom/warroom/playbooks"
 	"github.com/warroom/warroom/store"
 	"github.com/warroom/warroom/ui"
 )
@@ -125,6 +124,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runDraft(g, rest, stdout, stderr)
 	case "export":
 		err = runExport(g, rest, stdout, stderr)
+	case "status":
+		err = runStatus(g, rest, stdout, stderr)
+	case "playbooks":
+		err = runPlaybooks(g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -162,10 +165,19 @@ usage:
                                            or everything show --json has plus the review, RCA,
                                            action items and verification as JSON; --output
                                            writes FILE (mode 0600) and prints its path
+  warroom ingest [--format alertmanager|grafana|pagerduty] < payload
+                                           open or update incidents from a monitoring alert
+  warroom serve [--listen 127.0.0.1:9095] [--token-file F] [--log FILE]
+                                           take alerts over HTTP
+  warroom status [--tmux|--json]           one line for a status bar
+  warroom playbooks validate [DIR] | export DIR [--force]
+                                           check custom playbooks, or write the built-ins
 
 flags for every command:
   --db PATH   database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)
   --as NAME   who your actions are recorded as (default $USER)
+  --playbooks DIR  custom playbooks, templates, policy, label mapping (file by file over
+                   the built-ins; also $XDG_CONFIG_HOME/warroom/playbooks)
 `
 
 // dbPath resolves the database: --db, else $WARROOM_DB, else the XDG data
@@ -219,23 +231,25 @@ func cleanName(s string) string {
 	return strings.TrimSpace(model.PlainLine(strings.TrimSpace(s)))
 }
 
-// open loads the playbooks and opens the database.
+// open loads the playbooks (the built-ins with any custom ones over them)
+// and opens the database. An invalid custom set is refused with its
+// report, before the database is touched.
 func open(g globals) (*store.Store, model.Catalog, error) {
-	cat, err := playbooks.Builtin()
+	c, err := loadContent(g)
 	if err != nil {
-		return nil, model.Catalog{}, fmt.Errorf("built-in playbooks: %w", err)
+		return nil, model.Catalog{}, err
 	}
 	path, err := dbPath(g)
 	if err != nil {
-		return nil, cat, err
+		return nil, c.Catalog, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, cat, err
+		return nil, c.Catalog, err
 	}
-	return st, cat, nil
+	return st, c.Catalog, nil
 }
 
 func runConsole(g globals) error {
@@ -244,10 +258,11 @@ func runConsole(g globals) error {
 		return err
 	}
 	defer st.Close()
-	tmpls, err := playbooks.Templates()
+	content, err := loadContent(g)
 	if err != nil {
-		return fmt.Errorf("built-in templates: %w", err)
+		return err
 	}
+	tmpls := content.Templates
 	host, _ := os.Hostname()
 	session := newSession()
 	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path(),

@@ -3,11 +3,13 @@
 // version "4"), Grafana webhook contact points (version "1") and PagerDuty
 // Events API v2 enqueue events.
 //
-// It is pure: it reads one payload, at most MaxPayload bytes, and does no
-// other I/O, keeps no state and knows no clock. It depends on the standard
-// library and model only (model.Severity for the severity map and
-// model.PlainLine for titles); turning an alert into an incident is the
-// caller's business.
+// Parsing is pure: it reads one payload, at most MaxPayload bytes, and does
+// no other I/O, keeps no state and knows no clock. The package depends on
+// the standard library and model only (model.Severity for the severity
+// map, model.PlainLine for titles, model.Declaration and model.AlertRecord
+// for Apply). Apply turns a parsed notification into incidents through a
+// Recorder (the store), one transaction per alert group, with the clock
+// and the catalog it is given.
 //
 // # Errors and problems
 //

@@ -172,4 +172,37 @@
 //     unknown). Contacts: On-call is the Incident Commander, Backup the
 //     Technical Lead; Manager, which the seed's roles do not have, and
 //     every phone and e-mail stay placeholders.
+//
+// # Alert severity mapping
+//
+// labels.yaml maps the severity of an incoming alert to an incident
+// severity; LoadLabels reads it into a LabelMap, BuiltinLabels returns the
+// built-in one:
+//
+//	label: severity        # required: the alert label that carries the severity
+//	values:                # label value -> P1..P4
+//	  critical: P1
+//	  warning: P3
+//	default: P3            # required: no label, or a value not listed
+//
+// Alert values are trimmed and lower-cased before the lookup, so the keys
+// of values must be trimmed and in lower case.
+//
+// # Custom playbooks
+//
+// LoadWith lays playbook directories over the built-in content. A playbook
+// directory is laid out as BuiltinFS (and `warroom playbooks export DIR`
+// writes it so): policy.yaml, services.yaml, p1.yaml to p4.yaml,
+// labels.yaml and templates/*.tmpl. Every file is optional, and each file
+// present replaces the built-in file of the same name whole; nothing is
+// merged within a file. So a directory holding only p1.yaml changes the P1
+// playbook and nothing else, and one holding only policy.yaml must give the
+// whole policy, every severity. pN.yaml must be the PN playbook. A
+// templates/NAME.tmpl replaces the built-in NAME.tmpl (keeping its name) or
+// adds a template. Any other *.yaml or *.yml file is refused as a likely
+// misspelling; other files are ignored.
+//
+// The result is validated as a whole, every problem of every file
+// reported together, each with its directory (Problem.Dir), its file
+// relative to it, its line and its field.
 package playbooks

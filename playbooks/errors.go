@@ -2,6 +2,7 @@ package playbooks
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -14,13 +15,23 @@ type Problem struct {
 	Line  int    // 1-based; 0 for the whole file, or when yaml did not say
 	Field string // path to the field, "phases[0].window.end"; empty when unknown
 	Msg   string
+	// Dir is the directory File is relative to, for LoadWith: one of its
+	// directories, or BuiltinDir for a built-in file. Load, LoadTemplates
+	// and LoadLabels leave it empty: their files are relative to their
+	// fs.FS.
+	Dir string
 }
 
 // String formats the problem as "file:line: field: msg", leaving out the
-// line when it is 0 and the field when it is empty.
+// line when it is 0 and the field when it is empty. The file is joined to
+// Dir when there is one: "/etc/warroom/p1.yaml".
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
+	if p.Dir != "" {
+		b.WriteString(filepath.Join(p.Dir, filepath.FromSlash(p.File)))
+	} else {
+		b.WriteString(p.File)
+	}
 	if p.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(p.Line))

@@ -141,6 +141,7 @@ var knownFields = func() map[string][]string {
 		reflect.TypeFor[playbookDoc](), reflect.TypeFor[phaseDoc](), reflect.TypeFor[windowDoc](),
 		reflect.TypeFor[groupDoc](), reflect.TypeFor[explicitStep](),
 		reflect.TypeFor[templateDoc](),
+		reflect.TypeFor[labelsDoc](),
 	} {
 		for f := range t.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")

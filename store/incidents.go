@@ -179,39 +179,10 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 // LastProgressAt, LastUpdateAt) in step with the timeline: the header is
 // stored as model's Incident.Record(ev) leaves it.
 func (s *Store) Declare(ctx context.Context, inc *model.Incident, ev model.Event) (*model.Incident, error) {
-	if err := inc.Validate(); err != nil {
-		return nil, err
-	}
-	recorded := *inc // Record changes only header times
-	recorded.Record(ev)
-	args, err := headerArgs(&recorded)
-	if err != nil {
-		return nil, err
-	}
 	var out *model.Incident
-	err = s.WithTx(ctx, func(tx *sql.Tx) error {
-		var number int64
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM incidents").Scan(&number); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, insertIncidentSQL, append([]any{number}, args...)...)
+	err := s.WithTx(ctx, func(tx *sql.Tx) error {
+		_, number, err := s.declareTx(ctx, tx, inc, ev)
 		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		if err := writeServices(ctx, tx, id, inc.Services); err != nil {
-			return err
-		}
-		if err := insertItems(ctx, tx, id, inc.Checklist); err != nil {
-			return err
-		}
-		if err := writeRoles(ctx, tx, id, nil, inc.Roles, ev.At); err != nil {
-			return err
-		}
-		if err := s.insertEvent(ctx, tx, id, ev); err != nil {
 			return err
 		}
 		out, err = loadIncident(ctx, tx, number)
@@ -221,6 +192,45 @@ func (s *Store) Declare(ctx context.Context, inc *model.Incident, ev model.Event
 		return nil, fmt.Errorf("declare: %w", err)
 	}
 	return out, nil
+}
+
+// declareTx is Declare's work within tx: it validates inc, records ev in
+// its header, gives it the next number and inserts it with its services,
+// checklist, roles and ev. It returns the new incident's id and number;
+// inc is not modified.
+func (s *Store) declareTx(ctx context.Context, tx *sql.Tx, inc *model.Incident, ev model.Event) (id, number int64, err error) {
+	if err := inc.Validate(); err != nil {
+		return 0, 0, err
+	}
+	recorded := *inc // Record changes only header times
+	recorded.Record(ev)
+	args, err := headerArgs(&recorded)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(number), 0) + 1 FROM incidents").Scan(&number); err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, insertIncidentSQL, append([]any{number}, args...)...)
+	if err != nil {
+		return 0, 0, err
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return 0, 0, err
+	}
+	if err := writeServices(ctx, tx, id, inc.Services); err != nil {
+		return 0, 0, err
+	}
+	if err := insertItems(ctx, tx, id, inc.Checklist); err != nil {
+		return 0, 0, err
+	}
+	if err := writeRoles(ctx, tx, id, nil, inc.Roles, ev.At); err != nil {
+		return 0, 0, err
+	}
+	if err := s.insertEvent(ctx, tx, id, ev); err != nil {
+		return 0, 0, err
+	}
+	return id, number, nil
 }
 
 // Board returns the incidents on the board, open and resolved (closed ones

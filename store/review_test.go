@@ -273,8 +273,8 @@ func TestMigration0004(t *testing.T) {
 	var recorded, userVersion int
 	require.NoError(t, s.db.QueryRow("SELECT count(*), (SELECT user_version FROM pragma_user_version) FROM schema_migrations").
 		Scan(&recorded, &userVersion))
-	assert.Equal(t, 4, recorded)
-	assert.Equal(t, 4, userVersion)
+	assert.Equal(t, SchemaVersion, recorded, "0004 and every later migration applied")
+	assert.Equal(t, SchemaVersion, userVersion)
 
 	inc, err := s.Get(ctx, 3)
 	require.NoError(t, err)

@@ -289,6 +289,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.incident.SetIncident(msg.inc)
+		a.incident.alerts = msg.alerts
 		return a, nil
 
 	case actionDoneMsg:

@@ -41,6 +41,10 @@ type Store interface {
 	AddActionItem(ctx context.Context, number int64, a model.ActionItem, actor string, now time.Time) (model.ActionItem, error)
 	UpdateActionItem(ctx context.Context, number int64, a model.ActionItem, actor string, now time.Time) (model.ActionItem, error)
 	OverdueActionItems(ctx context.Context, now time.Time) (map[int64]int, error)
+
+	// IncidentAlerts are the monitoring alerts an incident was opened or
+	// updated from.
+	IncidentAlerts(ctx context.Context, number int64) ([]model.AlertRecord, error)
 }
 
 // The messages async work sends back. Each carries what it belongs to, so
@@ -58,6 +62,7 @@ type (
 		number int64
 		seq    int
 		inc    *model.Incident
+		alerts []model.AlertRecord
 		err    error
 	}
 
@@ -153,7 +158,11 @@ func loadIncident(st Store, number int64, seq int) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
 		inc, err := st.Get(ctx, number)
-		return incidentLoadedMsg{number: number, seq: seq, inc: inc, err: err}
+		if err != nil {
+			return incidentLoadedMsg{number: number, seq: seq, err: err}
+		}
+		alerts, err := st.IncidentAlerts(ctx, number)
+		return incidentLoadedMsg{number: number, seq: seq, inc: inc, alerts: alerts, err: err}
 	}
 }
 

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,6 +31,7 @@ type IncidentScreen struct {
 	focus  pane
 	tlOff  int // timeline scroll (entries from the newest)
 	lay    Layout
+	alerts []model.AlertRecord // what monitoring said, if it opened it
 }
 
 // checkLine is one line of the checklist pane: a phase heading, a group
@@ -243,6 +246,12 @@ func (s *IncidentScreen) action(msg tea.KeyMsg) tea.Cmd {
 		return openPrompt(notePrompt(e, n))
 	case key.Matches(msg, k.Drafts):
 		return func() tea.Msg { return openDraftsMsg{number: n} }
+	case key.Matches(msg, k.Alerts):
+		if len(s.alerts) == 0 {
+			return flash(inc.Key()+" was not opened from monitoring alerts", true)
+		}
+		doc := s.alertsDoc()
+		return func() tea.Msg { return openDocMsg{doc: doc} }
 	case key.Matches(msg, k.ReviewKey):
 		return func() tea.Msg { return openReviewMsg{number: n} }
 	case key.Matches(msg, k.Fix):
@@ -450,6 +459,9 @@ func (s *IncidentScreen) sideView(w, h int) string {
 		lines = append(lines, s.deadlineLine(d, w))
 	}
 	lines = append(lines, s.escalationLine(w), s.verificationLine(w))
+	if len(s.alerts) > 0 {
+		lines = append(lines, s.alertsLine(w))
+	}
 	lines = append(lines, "", st.PaneTitle.Render("ROLES"))
 	for _, r := range model.Roles {
 		who := inc.Roles[r]
@@ -489,6 +501,9 @@ func (s *IncidentScreen) timelineRoom() int {
 		return 0
 	}
 	above := 1 + len(s.sideDeadlines()) + 2 + 2 + len(model.Roles) + 2
+	if len(s.alerts) > 0 {
+		above++
+	}
 	return max(0, s.lay.BodyHeight-2-above)
 }
 
@@ -549,7 +564,7 @@ func (s *IncidentScreen) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Tick, k.Acknowledge, k.Mitigate, k.Advance, k.Severity, k.Escalate},
 		{k.Role, k.Note, k.Update, k.Drafts, k.Fix, k.Verify},
-		{k.Resolve, k.ReviewKey, k.CloseInc, k.Reopen},
+		{k.Resolve, k.ReviewKey, k.CloseInc, k.Reopen, k.Alerts},
 		{k.Back, k.AckAlerts, k.Help, k.ForceQ},
 	}
 }
@@ -667,4 +682,73 @@ func isReviewStep(id model.MilestoneID) bool {
 		}
 	}
 	return false
+}
+
+// alertsLine: "ALR 2 firing, 1 resolved · HighErrorRate: 5xx above 5% (l)".
+func (s *IncidentScreen) alertsLine(w int) string {
+	st := s.env.styles
+	firing, resolved := 0, 0
+	var headline string
+	for _, a := range s.alerts {
+		if a.Status == model.AlertResolved {
+			resolved++
+			continue
+		}
+		firing++
+		if headline == "" {
+			headline = a.Summary
+		}
+	}
+	text := fmt.Sprintf("%d firing, %d resolved", firing, resolved)
+	if headline != "" {
+		text += " · " + Sanitize(headline)
+	}
+	state := model.StateBreached
+	if firing == 0 {
+		state = model.StateMet
+	}
+	text = Fit(text, max(0, w-4-4)) + " (l)"
+	return "ALR " + st.State[state].Render(text)
+}
+
+// alertsDoc is every alert of the incident in full: summary, description,
+// labels, runbook and generator links, times. All of it neutralised.
+func (s *IncidentScreen) alertsDoc() *Document {
+	var b strings.Builder
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(s.env.loc).Format("2006-01-02 15:04:05 MST")
+	}
+	for i, a := range s.alerts {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s · %s · %s\n", strings.ToUpper(a.Status), Sanitize(a.Source), Sanitize(a.Fingerprint))
+		fmt.Fprintf(&b, "  summary:     %s\n", Sanitize(a.Summary))
+		for j, l := range strings.Split(model.PlainText(a.Description), "\n") {
+			if j == 0 {
+				fmt.Fprintf(&b, "  description: %s\n", l)
+			} else {
+				fmt.Fprintf(&b, "               %s\n", l)
+			}
+		}
+		fmt.Fprintf(&b, "  started:     %s   ended: %s   last seen: %s\n", at(a.StartsAt), at(a.EndsAt), at(a.LastSeen))
+		if a.RunbookURL != "" {
+			fmt.Fprintf(&b, "  runbook:     %s\n", Sanitize(a.RunbookURL))
+		}
+		if a.GeneratorURL != "" {
+			fmt.Fprintf(&b, "  source:      %s\n", Sanitize(a.GeneratorURL))
+		}
+		keys := make([]string, 0, len(a.Labels))
+		for k := range a.Labels {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "  label        %s=%s\n", Sanitize(k), Sanitize(a.Labels[k]))
+		}
+	}
+	return newDocument(s.env, fmt.Sprintf("Alerts of %s · %d · y copies · esc closes", s.inc.Key(), len(s.alerts)), b.String())
 }

@@ -42,6 +42,7 @@ type KeyMap struct {
 	Fix         key.Binding
 	Verify      key.Binding
 	ReviewKey   key.Binding
+	Alerts      key.Binding
 
 	// review screen
 	Export      key.Binding
@@ -106,6 +107,7 @@ func DefaultKeyMap() KeyMap {
 		Fix:         b("f", "fix declared (verify)", "f"),
 		Verify:      b("v", "verification checks", "v"),
 		ReviewKey:   b("w", "post-incident review", "w"),
+		Alerts:      b("l", "monitoring alerts", "l"),
 		Export:      b("x", "export Markdown", "x"),
 		CycleStatus: b("s", "item status", "s"),
 

@@ -252,3 +252,33 @@ func TestSeverityChangeOnAStaleScreenIsRefused(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+// TestIncidentFromAlertsShowsThem: an incident opened by monitoring shows
+// its alerts' summary on the screen and, on l, every detail neutralised.
+func TestIncidentFromAlertsShowsThem(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	ctx := context.Background()
+	alert := model.AlertRecord{Source: "alertmanager", GroupKey: "{}:{alertname=\"RegistryDown\"}", Fingerprint: "abc123",
+		Status: model.AlertFiring, Summary: "Registry down\x1b[2J in eu-west", Description: "all nodes\nunreachable",
+		RunbookURL: "https://runbooks.example/registry", GeneratorURL: "https://prom.example/graph",
+		Labels: map[string]string{"severity": "critical", "service": "registry"}, StartsAt: t0.Add(-3 * time.Minute), LastSeen: t0}
+	_, created, err := h.st.RecordAlerts(ctx, alert.Source, alert.GroupKey, []model.AlertRecord{alert},
+		model.Declaration{Title: "Registry down in eu-west", Severity: model.P1, OverrideReason: "mapped from severity=critical",
+			StartedAt: alert.StartsAt, DetectedAt: t0, Actor: "alertmanager"}, h.cat, "alertmanager", t0)
+	require.NoError(t, err)
+	require.True(t, created)
+	h.run(h.app.reloadBoard())
+	h.key("enter")
+	v := h.view()
+	assert.Contains(t, v, "ALR 1 firing, 0 resolved · Registry down i")
+	assert.Contains(t, v, "DET Detection          missed: 14:00", "detection measured from the alert's start")
+	assert.NotContains(t, v, "\x1b[2J")
+	h.key("l")
+	require.NotNil(t, h.app.doc)
+	text := h.app.doc.Text()
+	for _, want := range []string{"FIRING · alertmanager · abc123", "runbook:     https://runbooks.example/registry",
+		"source:      https://prom.example/graph", "label        severity=critical", "               unreachable"} {
+		assert.Contains(t, text, want)
+	}
+	assert.NotContains(t, text, "\x1b")
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/store"
+	"github.com/warroom/warroom/ui"
+)
+
+// `warroom status` is the war room in one line, for a status bar: how many
+// incidents are open, the worst severity among them, and the deadline due
+// soonest. tmux runs it every status-interval, so it reads the board with
+// one query and nothing else: no playbooks (the incidents carry their SLA
+// snapshots), no migrations beyond the schema version check, and a missing
+// default database is "no open incidents", not a new file.
+//
+//	set -g status-right '#(warroom status --tmux) %H:%M'
+
+func runStatus(g globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("status", &g, stderr)
+	tmux := fs.Bool("tmux", false, "one line for tmux's status-right, with tmux's #[fg=...] colours")
+	asJSON := fs.Bool("json", false, "print JSON, for other status bars")
+	pos, err := parseFlags(fs, &g, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("status takes no arguments (got %q)", pos[0])}
+	}
+	if *tmux && *asJSON {
+		return usageError{"status: --tmux or --json, not both"}
+	}
+	incs, err := statusBoard(g)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	s := summarize(incs, now)
+	switch {
+	case *asJSON:
+		return writeJSON(stdout, s.doc(now))
+	case *tmux:
+		_, err = io.WriteString(stdout, s.tmux(now)+"\n")
+	default:
+		_, err = io.WriteString(stdout, s.text(now)+"\n")
+	}
+	return err
+}
+
+// statusBoard reads the incidents on the board (open and resolved). A
+// database file that does not exist has none, when it is the default one;
+// a --db or $WARROOM_DB naming a missing file is an error, most likely a
+// typo, which would otherwise read "no open incidents" forever.
+func statusBoard(g globals) ([]*model.Incident, error) {
+	path, err := dbPath(g)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if g.dbSet || os.Getenv("WARROOM_DB") != "" {
+			return nil, fmt.Errorf("no database at %s", path)
+		}
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	incs, err := st.Board(ctx)
+	if cerr := st.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return incs, err
+}
+
+// statusSummary is what `warroom status` reports.
+type statusSummary struct {
+	open, resolved int
+	// breached counts the incidents on the board whose next deadline is
+	// breached: the number the console's header shows.
+	breached int
+	worst    model.Severity // of the open incidents; 0 when none is open
+	next     *statusNext    // nil when nothing of an open incident is running
+}
+
+// statusNext is the deadline of an open incident due soonest, or a due
+// escalation, as the board's column shows it.
+type statusNext struct {
+	key      string
+	severity model.Severity
+	what     string // "ACK", "UPD", "ESC T2"
+	dueAt    time.Time
+	state    model.DeadlineState // ok, warning or breached (a due escalation is breached)
+}
+
+// summarize counts the incidents and finds the deadline due soonest among
+// the open ones: a due escalation (what the board shows first for an
+// incident), else the incident's next running deadline. A breached deadline
+// or a due escalation is due soonest of all, the longest overdue first;
+// ties go to the incident first on the board (model.SortBoard).
+func summarize(incs []*model.Incident, now time.Time) statusSummary {
+	incs = append([]*model.Incident(nil), incs...)
+	model.SortBoard(incs, now)
+	var s statusSummary
+	for _, inc := range incs {
+		if d, ok := inc.NextDeadline(now); ok && d.State == model.StateBreached {
+			s.breached++
+		}
+		if inc.Status != model.StatusOpen {
+			if inc.Status == model.StatusResolved {
+				s.resolved++
+			}
+			continue
+		}
+		s.open++
+		if s.worst == 0 || inc.Severity < s.worst {
+			s.worst = inc.Severity
+		}
+		var n statusNext
+		if esc := inc.Escalation(now); esc.Due {
+			n = statusNext{what: fmt.Sprintf("ESC T%d", esc.NextTier), dueAt: esc.DueAt, state: model.StateBreached}
+		} else if d, ok := inc.NextDeadline(now); ok {
+			n = statusNext{what: d.Short, dueAt: d.DueAt, state: d.State}
+		} else {
+			continue
+		}
+		if s.next == nil || n.dueAt.Before(s.next.dueAt) {
+			n.key, n.severity = inc.Key(), inc.Severity
+			s.next = &n
+		}
+	}
+	return s
+}
+
+// label is the next deadline as the board's column shows it, with its
+// incident: "INC-0004 ACK +04:12". clean, if not nil, cleans the short
+// name first.
+func (n *statusNext) label(now time.Time, clean func(string) string) string {
+	what := n.what
+	if clean != nil {
+		what = clean(what)
+	}
+	return n.key + " " + ui.Fit(what, 12) + " " + ui.Countdown(n.dueAt.Sub(now))
+}
+
+// tmuxClean removes "#" from text for tmux, which reads "#[" and "#{" as
+// its own.
+func tmuxClean(s string) string { return strings.ReplaceAll(s, "#", "") }
+
+// text is the plain line:
+//
+//	3 open, worst P1 · 1 resolved · 1 breached · next INC-0004 ACK +04:12
+func (s statusSummary) text(now time.Time) string {
+	var parts []string
+	if s.open == 0 {
+		parts = append(parts, "no open incidents")
+	} else {
+		parts = append(parts, fmt.Sprintf("%d open, worst %s", s.open, s.worst))
+	}
+	if s.resolved > 0 {
+		parts = append(parts, fmt.Sprintf("%d resolved", s.resolved))
+	}
+	if s.breached > 0 {
+		parts = append(parts, fmt.Sprintf("%d breached", s.breached))
+	}
+	if s.next != nil {
+		parts = append(parts, "next "+s.next.label(now, nil))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// tmux colours (the 256-colour palette, as the console's dark theme): the
+// severity badge by severity, the next deadline by its state.
+var (
+	tmuxSeverity = map[model.Severity]string{model.P1: "colour196", model.P2: "colour208", model.P3: "colour220", model.P4: "colour39"}
+	tmuxState    = map[model.DeadlineState]string{model.StateBreached: "colour196", model.StateWarning: "colour220"}
+)
+
+const tmuxMuted = "colour244"
+
+// tmux is the line for tmux's status-right, in tmux's own style codes:
+//
+//	#[fg=colour196,bold]P1#[default] 3 open · #[fg=colour196]INC-0004 ACK +04:12#[default]
+//	#[fg=colour244]no open incidents#[default]
+//
+// The deadline is red once breached (or for a due escalation), yellow in
+// its warning share, uncoloured otherwise. No title is shown, and the
+// deadline's short name, which comes from the SLA policy, loses any "#"
+// (tmux reads "#[" and "#{" as its own) and control character.
+func (s statusSummary) tmux(now time.Time) string {
+	if s.open == 0 {
+		return "#[fg=" + tmuxMuted + "]no open incidents#[default]"
+	}
+	line := fmt.Sprintf("#[fg=%s,bold]%s#[default] %d open", tmuxSeverity[s.worst], s.worst, s.open)
+	if s.next == nil {
+		return line
+	}
+	label := s.next.label(now, tmuxClean)
+	if c, ok := tmuxState[s.next.state]; ok {
+		label = "#[fg=" + c + "]" + label + "#[default]"
+	}
+	return line + " · " + label
+}
+
+// statusDoc is `warroom status --json`.
+type statusDoc struct {
+	Open          int             `json:"open"`
+	Resolved      int             `json:"resolved"`
+	Breached      int             `json:"breached"`
+	WorstSeverity *model.Severity `json:"worst_severity"` // null when nothing is open
+	Next          *statusNextDoc  `json:"next"`           // null when nothing is running
+}
+
+type statusNextDoc struct {
+	Key      string         `json:"key"`
+	Severity model.Severity `json:"severity"`
+	// Deadline is the short name the board shows: "ACK", "UPD", or
+	// "ESC T2" for a due escalation.
+	Deadline string    `json:"deadline"`
+	DueAt    time.Time `json:"due_at"`
+	// RemainingSeconds is the time left until DueAt, in whole seconds
+	// (negative once due).
+	RemainingSeconds int64               `json:"remaining_seconds"`
+	State            model.DeadlineState `json:"state"` // ok, warning or breached
+}
+
+func (s statusSummary) doc(now time.Time) statusDoc {
+	d := statusDoc{Open: s.open, Resolved: s.resolved, Breached: s.breached}
+	if s.worst != 0 {
+		w := s.worst
+		d.WorstSeverity = &w
+	}
+	if n := s.next; n != nil {
+		d.Next = &statusNextDoc{
+			Key: n.key, Severity: n.severity, Deadline: ui.Sanitize(n.what),
+			DueAt: n.dueAt.UTC(), RemainingSeconds: int64(n.dueAt.Sub(now) / time.Second), State: n.state,
+		}
+	}
+	return d
+}
