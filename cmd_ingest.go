@@ -143,10 +143,10 @@ func noAlertsText(n ingest.Notification) string {
 //
 //	INC-0007 created (alertmanager group {}:{alertname="X"}, 2 alerts)
 //	INC-0007 updated (alertmanager group {}:{alertname="X"}, 1 alert)
-//	nothing noted (pagerduty group db/down: no alert of the group fires and it has no open incident)
+//	nothing noted (pagerduty group db/down): no alert fires and the group has no open incident
 func groupLine(source string, gr ingest.GroupResult) string {
 	if !gr.Noted() {
-		return fmt.Sprintf("nothing noted (%s: %s)", groupText(source, gr.GroupKey), strings.Join(gr.Problems, "; "))
+		return fmt.Sprintf("nothing noted (%s): %s", groupText(source, gr.GroupKey), strings.Join(gr.Problems, "; "))
 	}
 	verb := "updated"
 	if gr.Created {
@@ -388,6 +388,12 @@ type incidentReply struct {
 	Alerts  int    `json:"alerts"`
 }
 
+// ServeHTTP answers a request and logs it on one line:
+//
+//	2026-03-14T09:45:00.000Z remote=127.0.0.1:51234 method="POST" path="/alertmanager" status=200 bytes=2345 duration=3.2ms result="INC-0001 created"
+//
+// bytes counts the request body read; path and result are untrusted,
+// made plain and quoted.
 func (h *alertServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body := &countingReader{r: r.Body}
@@ -482,7 +488,7 @@ func (h *alertServer) handle(w http.ResponseWriter, r *http.Request) reply {
 	for _, gr := range res.Groups {
 		if !gr.Noted() {
 			for _, p := range gr.Problems {
-				out.Problems = append(out.Problems, groupText(res.Source, gr.GroupKey)+": "+p)
+				out.Problems = append(out.Problems, groupText(res.Source, gr.GroupKey)+": nothing noted: "+p)
 			}
 			results = append(results, "nothing noted")
 			continue

@@ -532,7 +532,7 @@ func TestIngestStdinErrors(t *testing.T) {
 	// A resolution with nothing open: exit 0, said so.
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, runIngest(g, nil, bytes.NewReader(alertSample(t, "pagerduty-events-v2-resolve.json")), &stdout, &stderr))
-	assert.Equal(t, "nothing noted (pagerduty group checkout-api/CheckoutHighErrorRate/eu-west-1: no alert of the group fires and it has no open incident: nothing noted)\n", stdout.String())
+	assert.Equal(t, "nothing noted (pagerduty group checkout-api/CheckoutHighErrorRate/eu-west-1): no alert fires and the group has no open incident\n", stdout.String())
 
 	// Skipped alerts are reported; the others taken; --as names the actor.
 	g.as, g.asSet = "bob", true

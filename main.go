@@ -126,6 +126,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runExport(g, rest, stdout, stderr)
 	case "status":
 		err = runStatus(g, rest, stdout, stderr)
+	case "ingest":
+		err = runIngest(g, rest, os.Stdin, stdout, stderr)
+	case "serve":
+		err = runServe(g, rest, stdout, stderr)
 	case "playbooks":
 		err = runPlaybooks(g, rest, stdout, stderr)
 	case "help":
@@ -167,7 +171,7 @@ usage:
                                            writes FILE (mode 0600) and prints its path
   warroom ingest [--format alertmanager|grafana|pagerduty] < payload
                                            open or update incidents from a monitoring alert
-  warroom serve [--listen 127.0.0.1:9095] [--token-file F] [--log FILE]
+  warroom serve [--listen 127.0.0.1:9095] [--token-file F] [--log FILE] [--allow-remote]
                                            take alerts over HTTP
   warroom status [--tmux|--json]           one line for a status bar
   warroom playbooks validate [DIR] | export DIR [--force]

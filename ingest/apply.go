@@ -126,7 +126,7 @@ func Apply(ctx context.Context, st Recorder, n Notification, cat model.Catalog, 
 		}
 		g := GroupResult{GroupKey: key, Number: number, Created: created}
 		if number == 0 {
-			g.Problems = []string{"no alert of the group fires and it has no open incident: nothing noted"}
+			g.Problems = []string{"no alert fires and the group has no open incident"}
 		} else {
 			g.Key, g.Alerts = model.FormatKey(number), len(alerts)
 		}

@@ -171,7 +171,7 @@ func TestApplyResolvedWithoutIncident(t *testing.T) {
 	assert.False(t, g.Noted())
 	assert.Empty(t, g.Key)
 	assert.Zero(t, g.Alerts)
-	assert.Equal(t, []string{"no alert of the group fires and it has no open incident: nothing noted"}, g.Problems)
+	assert.Equal(t, []string{"no alert fires and the group has no open incident"}, g.Problems)
 }
 
 func TestApplyTruncatedAndStoreError(t *testing.T) {
@@ -295,4 +295,7 @@ func TestApplySampleResolutions(t *testing.T) {
 	assert.Equal(t, "b7e2d91c0a4f3e65", alerts[0].Fingerprint, "the one still firing first")
 	assert.Equal(t, model.AlertResolved, alerts[1].Status)
 	assert.Equal(t, utc("2026-03-14T10:26:52.004Z"), alerts[1].EndsAt)
+	assert.Equal(t, "https://runbooks.example.internal/checkout-api/high-error-rate", alerts[1].Annotations["runbook_url"],
+		"the resolved notification's fewer annotations are merged over the firing one's")
+	assert.Equal(t, "http://prometheus.example.internal:9090/graph?g0.expr=up&g0.tab=1", alerts[1].GeneratorURL, "the latest link")
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -135,8 +136,10 @@ func ValidateAlert(a AlertRecord) error {
 // fingerprints are made plain text and cut (Headline).
 //
 // Merging keeps what a terse delivery leaves out (a PagerDuty acknowledge
-// or resolve carries no summary or labels): an empty string or map keeps
-// the stored value. StartsAt never moves later, except for an alert that
+// or resolve carries no summary or labels, a resolved Alertmanager alert
+// may carry fewer annotations): an empty string keeps the stored value,
+// and labels and annotations are merged key by key, the delivered values
+// winning. StartsAt never moves later, except for an alert that
 // fires again. A resolved alert without an end time gets now. LastSeen is
 // now. Nothing here touches the incident's clocks: EventAlert is not
 // progress, and the incident's start and detection times are the
@@ -256,12 +259,8 @@ func mergeAlert(prev AlertRecord, known bool, in AlertRecord, now time.Time) Ale
 		keep(&a.Description, prev.Description)
 		keep(&a.RunbookURL, prev.RunbookURL)
 		keep(&a.GeneratorURL, prev.GeneratorURL)
-		if len(a.Labels) == 0 {
-			a.Labels = prev.Labels
-		}
-		if len(a.Annotations) == 0 {
-			a.Annotations = prev.Annotations
-		}
+		a.Labels = mergeMap(prev.Labels, a.Labels)
+		a.Annotations = mergeMap(prev.Annotations, a.Annotations)
 		refired := prev.Status == AlertResolved && a.Status == AlertFiring
 		if !refired && !prev.StartsAt.IsZero() && (a.StartsAt.IsZero() || prev.StartsAt.Before(a.StartsAt)) {
 			a.StartsAt = prev.StartsAt
@@ -283,4 +282,12 @@ func mergeAlert(prev AlertRecord, known bool, in AlertRecord, now time.Time) Ale
 		a.Annotations = map[string]string{}
 	}
 	return a
+}
+
+// mergeMap is old with over's entries over it, in a new map.
+func mergeMap(old, over map[string]string) map[string]string {
+	m := make(map[string]string, len(old)+len(over))
+	maps.Copy(m, old)
+	maps.Copy(m, over)
+	return m
 }
