@@ -125,11 +125,7 @@ func (s *Store) RecordAlerts(ctx context.Context, source, groupKey string, alert
 func (s *Store) IncidentAlerts(ctx context.Context, number int64) ([]model.AlertRecord, error) {
 	var out []model.AlertRecord
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM incidents WHERE number = ?", number).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", model.FormatKey(number), model.ErrNotFound)
-		}
+		id, err := incidentID(ctx, tx, number)
 		if err != nil {
 			return err
 		}

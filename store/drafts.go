@@ -88,11 +88,7 @@ func (s *Store) CreateDraft(ctx context.Context, number int64, d model.Draft) (m
 		return model.Draft{}, fmt.Errorf("create draft: %w", err)
 	}
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
-		var incID int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM incidents WHERE number = ?", number).Scan(&incID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", model.FormatKey(number), model.ErrNotFound)
-		}
+		incID, err := incidentID(ctx, tx, number)
 		if err != nil {
 			return err
 		}
@@ -170,27 +166,12 @@ func (s *Store) Draft(ctx context.Context, id int64) (model.Draft, error) {
 func (s *Store) Drafts(ctx context.Context, number int64) ([]model.Draft, error) {
 	var out []model.Draft
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
-		var incID int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM incidents WHERE number = ?", number).Scan(&incID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", model.FormatKey(number), model.ErrNotFound)
-		}
+		incID, err := incidentID(ctx, tx, number)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, draftsOf, incID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var d model.Draft
-			if err := scanDraft(rows, &d); err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+		out, err = collect(ctx, tx, scanDraft, draftsOf, incID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("drafts: %w", err)

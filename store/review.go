@@ -290,28 +290,13 @@ func actionItemChanges(cur, next model.ActionItem) []string {
 func (s *Store) ActionItems(ctx context.Context, number int64) ([]model.ActionItem, error) {
 	var out []model.ActionItem
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
-		var incID int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM incidents WHERE number = ?", number).Scan(&incID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", model.FormatKey(number), model.ErrNotFound)
-		}
+		incID, err := incidentID(ctx, tx, number)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT "+actionItemColumns+` FROM action_items a
+		out, err = collect(ctx, tx, scanActionItem, "SELECT "+actionItemColumns+` FROM action_items a
 			JOIN incidents i ON i.id = a.incident_id WHERE a.incident_id = ? ORDER BY a.seq`, incID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a model.ActionItem
-			if err := scanActionItem(rows, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("action items: %w", err)

@@ -127,3 +127,32 @@ func (d duration) Scan(src any) error {
 	*d.d = time.Duration(v) * time.Millisecond
 	return nil
 }
+
+// incidentID is the row id of the incident with the given number; an
+// unknown number is model.ErrNotFound.
+func incidentID(ctx context.Context, tx *sql.Tx, number int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM incidents WHERE number = ?", number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%s: %w", model.FormatKey(number), model.ErrNotFound)
+	}
+	return id, err
+}
+
+// collect runs a query and scans every row into a T.
+func collect[T any](ctx context.Context, tx *sql.Tx, scan func(row interface{ Scan(...any) error }, t *T) error, query string, args ...any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var t T
+		if err := scan(rows, &t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
