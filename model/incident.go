@@ -69,6 +69,11 @@ type Incident struct {
 
 	Policy SeverityPolicy // the SLA snapshot for the current severity
 
+	// DrillID is the drill this incident is the exercise of (seed §8.2), 0
+	// for a real incident. A drill is marked DRILL wherever it shows and
+	// never counts in the metrics.
+	DrillID int64
+
 	Progress  Progress
 	Roles     map[Role]string
 	Checklist []ChecklistItem
@@ -77,6 +82,9 @@ type Incident struct {
 
 // Key is the incident's key, INC-0001.
 func (inc *Incident) Key() string { return FormatKey(inc.Number) }
+
+// IsDrill reports whether the incident is a drill's, not a real one.
+func (inc *Incident) IsDrill() bool { return inc.DrillID != 0 }
 
 // Commander is the person holding the Incident Commander role, or "".
 func (inc *Incident) Commander() string { return inc.Roles[RoleCommander] }

@@ -481,7 +481,7 @@ func TestMigration0005(t *testing.T) {
 	defer s.Close()
 	var userVersion int
 	require.NoError(t, s.db.QueryRow("PRAGMA user_version").Scan(&userVersion))
-	assert.Equal(t, 5, userVersion)
+	assert.Equal(t, SchemaVersion, userVersion, "0005 and every later migration applied")
 	alerts, err := s.IncidentAlerts(ctx, 1)
 	require.NoError(t, err)
 	assert.Empty(t, alerts)

@@ -25,6 +25,7 @@ var headerColumns = []string{
 	"policy_json",
 	"fixed_at", "verification_json",
 	"pir_meeting_at", "pir_document_at", "action_items_at", "review_completed_at",
+	"drill_id",
 }
 
 var (
@@ -58,7 +59,16 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 		string(policy),
 		millis(inc.Verification.FixedAt), passed,
 		millis(rv.MeetingAt), millis(rv.DocumentAt), millis(rv.ActionItemsAt), millis(rv.CompletedAt),
+		drillArg(inc.DrillID),
 	}, nil
+}
+
+// drillArg is the drill_id value of a drill id: NULL for a real incident.
+func drillArg(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // checkMark is a model.CheckMark as verification_json holds it: the
@@ -117,6 +127,7 @@ const incidentColumns = `i.id, i.number, i.title, i.severity, i.severity_reason,
 	i.tier, i.escalated_at, i.tier_ack_at, i.last_progress_at, i.last_update_at, i.policy_json,
 	i.fixed_at, i.verification_json,
 	i.pir_meeting_at, i.pir_document_at, i.action_items_at, i.review_completed_at,
+	coalesce(i.drill_id, 0),
 	(SELECT json_group_array(s.service ORDER BY s.position) FROM incident_services s WHERE s.incident_id = i.id),
 	(SELECT json_group_object(r.role, r.person) FROM roles r WHERE r.incident_id = i.id)`
 
@@ -148,6 +159,7 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 		&policy,
 		instant{&inc.Verification.FixedAt}, &passed,
 		instant{&rv.MeetingAt}, instant{&rv.DocumentAt}, instant{&rv.ActionItemsAt}, instant{&rv.CompletedAt},
+		&inc.DrillID,
 		&services, &roles,
 	}
 	if err := row.Scan(append(dest, extra...)...); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the schema version this binary's migrations bring a
 // database to. A database with a higher version is refused (ErrNewerSchema).
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrationFiles are the migrations, migrations/NNNN_name.sql, numbered from
 // 1 without gaps. A migration is never edited once released: a change to the
