@@ -1,6 +1,12 @@
 package model
 
-import "time"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // This file holds the metrics dashboard's types (seed §6.3, §9.3). The
 // definitions, each measured per incident and averaged over the incidents
@@ -9,17 +15,28 @@ import "time"
 //
 //   - MTTD, mean time to detect: DetectedAt - StartedAt, over incidents
 //     whose start is known (StartedAt set, from an alert or --started-at).
+//     A start equal to the detection is not known: it is what Declare
+//     stores when no start was given, and counting it would pull the mean
+//     towards a detection time of zero nobody measured.
 //   - MTTA, mean time to acknowledge: AcknowledgedAt - DetectedAt.
 //   - MTTM, mean time to initial resolution (the seed's
 //     avg_resolution_time): MitigatedAt - DetectedAt.
 //   - MTTR, mean time to resolve: ResolvedAt - DetectedAt.
 //   - Resolution rate: resolved or closed incidents / all incidents, %.
 //   - SLA breach: a milestone of the incident's SLA snapshot reached after
-//     its deadline, or not reached while its deadline has passed.
+//     its deadline, or not reached while its deadline has passed (the
+//     deadline states missed and breached of Incident.Deadlines). A
+//     milestone a closed incident never reached is skipped, not breached,
+//     as on the incident screen.
 //   - Repeat incident: one that shares a service and its RCA cause category
-//     with an earlier incident detected at most RepeatWindow before it.
+//     with an earlier incident detected at most RepeatWindow before it
+//     (of any severity: a P3 coming back as a P2 is still the same problem).
+//     An incident without a cause category is never a repeat, nor repeated.
+//   - A change against the previous period: (this - previous) / previous,
+//     in percent, the previous period being as long as this one and ending
+//     where it begins.
 //
-// Drills never count: the store hands Compute real incidents only.
+// Drills never count: the store hands ComputeMetrics real incidents only.
 
 // RepeatWindow is how far back a repeat incident looks for an earlier one
 // with the same service and cause.
@@ -130,4 +147,307 @@ type Metrics struct {
 	// trends.
 	DetectionChange, ResolutionChange Stat
 	DetectionTrend, ResolutionTrend   Trend
+}
+
+// ParsePeriod reads a period as the CLI and the dashboard write it: 7d,
+// 30d, 90d, 12m or all, in any case.
+func ParsePeriod(s string) (Period, error) {
+	p := Period(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Periods, p) {
+		return p, nil
+	}
+	return "", fmt.Errorf("%w: unknown period %q (want 7d, 30d, 90d, 12m or all)", ErrInvalid, s)
+}
+
+// Since is the first instant of the period ending at now: the same time of
+// day 7, 30 or 90 calendar days earlier, or on the same day 12 months
+// earlier, in loc (a day across a daylight-saving change is a calendar
+// day, not 24 hours). PeriodAll, and anything that is not a period, has no
+// beginning: the zero time.
+func (p Period) Since(now time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := now.In(loc)
+	switch p {
+	case Period7d:
+		return n.AddDate(0, 0, -7)
+	case Period30d:
+		return n.AddDate(0, 0, -30)
+	case Period90d:
+		return n.AddDate(0, 0, -90)
+	case Period12m:
+		return n.AddDate(-1, 0, 0)
+	}
+	return time.Time{}
+}
+
+// Label is how the period reads in a title: "last 30 days", "all time".
+func (p Period) Label() string {
+	switch p {
+	case Period7d:
+		return "last 7 days"
+	case Period30d:
+		return "last 30 days"
+	case Period90d:
+		return "last 90 days"
+	case Period12m:
+		return "last 12 months"
+	case PeriodAll:
+		return "all time"
+	}
+	return string(p)
+}
+
+// Filter is the filter of the period ending at now, for one severity (0:
+// all).
+func (p Period) Filter(now time.Time, loc *time.Location, sev Severity) MetricsFilter {
+	return MetricsFilter{Since: p.Since(now, loc), Until: now, Severity: sev}
+}
+
+// MonthsShown is how many calendar months Metrics.Monthly holds.
+const MonthsShown = 12
+
+// TrendThreshold is the change, in percent, beyond which a mean time is
+// improving or worsening rather than stable.
+const TrendThreshold = 10.0
+
+// mean accumulates durations in minutes.
+type mean struct {
+	sum float64
+	n   int
+}
+
+func (a *mean) add(d time.Duration) {
+	a.sum += d.Minutes()
+	a.n++
+}
+
+// addSpan adds to - from when both instants are known.
+func (a *mean) addSpan(from, to time.Time) {
+	if !from.IsZero() && !to.IsZero() {
+		a.add(to.Sub(from))
+	}
+}
+
+func (a mean) stat() Stat {
+	if a.n == 0 {
+		return Stat{}
+	}
+	return Stat{Value: a.sum / float64(a.n), N: a.n, OK: true}
+}
+
+// rate is part of total in percent, not OK when total is zero.
+func rate(part, total int) Stat {
+	if total == 0 {
+		return Stat{}
+	}
+	return Stat{Value: 100 * float64(part) / float64(total), N: total, OK: true}
+}
+
+// change compares a mean time with the previous period's: the change in
+// percent and its trend. There is neither when either period has no figure,
+// or the previous one is zero (no change in percent from nothing). N is
+// the incidents of both periods.
+func change(cur, prev Stat) (Stat, Trend) {
+	if !cur.OK || !prev.OK || prev.Value <= 0 {
+		return Stat{}, ""
+	}
+	pct := 100 * (cur.Value - prev.Value) / prev.Value
+	t := TrendStable
+	switch {
+	case pct < -TrendThreshold:
+		t = TrendImproving
+	case pct > TrendThreshold:
+		t = TrendWorsening
+	}
+	return Stat{Value: pct, N: cur.N + prev.N, OK: true}, t
+}
+
+// The trends of a mean time.
+const (
+	TrendImproving Trend = "improving"
+	TrendWorsening Trend = "worsening"
+	TrendStable    Trend = "stable"
+)
+
+// startKnown reports whether the record's start was given rather than
+// taken as its detection (see the MTTD definition above).
+func (r *MetricRecord) startKnown() bool {
+	return !r.StartedAt.IsZero() && r.StartedAt.Before(r.DetectedAt)
+}
+
+// breaches evaluates the record's milestones at now as the incident
+// screen does and calls fn with each one missed or breached.
+func (r *MetricRecord) breaches(now time.Time, fn func(MilestoneTarget)) {
+	inc := Incident{
+		Status:    r.Status,
+		StartedAt: r.StartedAt, DetectedAt: r.DetectedAt, AcknowledgedAt: r.AcknowledgedAt,
+		MitigatedAt: r.MitigatedAt, ResolvedAt: r.ResolvedAt, PostMortemAt: r.PostMortemAt,
+		ClosedAt: r.ClosedAt, Review: r.Review, Policy: r.Policy,
+	}
+	for _, m := range r.Policy.Milestones {
+		if s := inc.evaluate(m, now).State; s == StateBreached || s == StateMissed {
+			fn(m)
+		}
+	}
+}
+
+// detectedOrder orders records by detection, then number.
+func detectedOrder(a, b MetricRecord) int {
+	if c := a.DetectedAt.Compare(b.DetectedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Number, b.Number)
+}
+
+// monthIndex is the month of t counted from first's (both in the same
+// zone): 0 for the same month.
+func monthIndex(first, t time.Time) int {
+	return (t.Year()-first.Year())*12 + int(t.Month()) - int(first.Month())
+}
+
+// ComputeMetrics computes the dashboard's figures, as the file comment
+// defines them, over records: real incidents only (drills never reach it),
+// detected at any time. It applies f itself: the figures count the
+// incidents of f's severity detected in [f.Since, f.Until), a zero Until
+// being now. The incidents outside f are what the other figures need:
+// Monthly counts the 12 calendar months ending with now's month in loc
+// (the severity applies, the period does not), the previous period's mean
+// times give the changes and trends, and an incident a repeat repeats may
+// have been detected before f.Since. SLA deadlines are evaluated at now.
+//
+// It runs in one pass over records (sorted by detection first, on a copy,
+// unless they already are) and a sort of the causes.
+func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc *time.Location) Metrics {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if f.Until.IsZero() {
+		f.Until = now
+	}
+	m := Metrics{Filter: f, Now: now, BySeverity: map[Severity]int{}}
+	for _, s := range Severities {
+		m.BySeverity[s] = 0
+	}
+
+	nl := now.In(loc)
+	first := time.Date(nl.Year(), nl.Month()-(MonthsShown-1), 1, 0, 0, 0, 0, loc)
+	m.Monthly = make([]MonthCount, MonthsShown)
+	for i := range m.Monthly {
+		m.Monthly[i].Month = time.Date(first.Year(), first.Month()+time.Month(i), 1, 0, 0, 0, 0, loc)
+	}
+
+	// The previous period: as long as this one, ending where it begins.
+	hasPrev := !f.Since.IsZero() && f.Until.After(f.Since)
+	prevSince := f.Since.Add(-f.Until.Sub(f.Since))
+
+	if !slices.IsSortedFunc(records, detectedOrder) {
+		records = slices.Clone(records)
+		slices.SortFunc(records, detectedOrder)
+	}
+
+	type serviceCause struct {
+		service string
+		cause   CauseCategory
+	}
+	lastSeen := map[serviceCause]time.Time{}
+	var (
+		mttd, mtta, mttm, mttr mean
+		prevDetect, prevRes    mean
+		causes                 = map[CauseCategory]int{}
+		breachIdx              = map[MilestoneID]int{}
+	)
+	for i := range records {
+		r := &records[i]
+		// Every earlier incident counts for repeats, whatever the filter.
+		repeat := false
+		if r.Cause != "" {
+			for _, s := range r.Services {
+				k := serviceCause{s, r.Cause}
+				if t, ok := lastSeen[k]; ok && r.DetectedAt.Sub(t) <= RepeatWindow {
+					repeat = true
+				}
+				lastSeen[k] = r.DetectedAt
+			}
+		}
+		if f.Severity != 0 && r.Severity != f.Severity {
+			continue
+		}
+		det := r.DetectedAt.In(loc)
+		if mi := monthIndex(first, det); mi >= 0 && mi < MonthsShown {
+			m.Monthly[mi].Count++
+		}
+		if hasPrev && !r.DetectedAt.Before(prevSince) && r.DetectedAt.Before(f.Since) {
+			if r.startKnown() {
+				prevDetect.addSpan(r.StartedAt, r.DetectedAt)
+			}
+			prevRes.addSpan(r.DetectedAt, r.ResolvedAt)
+		}
+		if r.DetectedAt.Before(f.Since) || !r.DetectedAt.Before(f.Until) {
+			continue
+		}
+
+		m.Total++
+		m.BySeverity[r.Severity]++
+		if r.Status == StatusResolved || r.Status == StatusClosed {
+			m.Resolved++
+		} else {
+			m.Unresolved++
+		}
+		if r.startKnown() {
+			mttd.addSpan(r.StartedAt, r.DetectedAt)
+		}
+		mtta.addSpan(r.DetectedAt, r.AcknowledgedAt)
+		mttm.addSpan(r.DetectedAt, r.MitigatedAt)
+		mttr.addSpan(r.DetectedAt, r.ResolvedAt)
+		if repeat {
+			m.Repeats++
+		}
+		if r.Cause != "" {
+			causes[r.Cause]++
+		}
+
+		// Every milestone of the snapshots is listed, breached or not, in
+		// the order of the first snapshot that has it.
+		for _, mt := range r.Policy.Milestones {
+			if _, ok := breachIdx[mt.ID]; ok {
+				continue
+			}
+			breachIdx[mt.ID] = len(m.Breaches)
+			bc := BreachCount{Milestone: mt.ID, Name: mt.Name, BySeverity: map[Severity]int{}}
+			for _, s := range Severities {
+				bc.BySeverity[s] = 0
+			}
+			m.Breaches = append(m.Breaches, bc)
+		}
+		breached := false
+		r.breaches(now, func(mt MilestoneTarget) {
+			breached = true
+			bc := &m.Breaches[breachIdx[mt.ID]]
+			bc.BySeverity[r.Severity]++
+			bc.Total++
+		})
+		if breached {
+			m.BreachedIncidents++
+		}
+	}
+
+	m.MTTD, m.MTTA, m.MTTM, m.MTTR = mttd.stat(), mtta.stat(), mttm.stat(), mttr.stat()
+	m.ResolutionRate = rate(m.Resolved, m.Total)
+	m.RepeatRate = rate(m.Repeats, m.Total)
+	if hasPrev {
+		m.DetectionChange, m.DetectionTrend = change(m.MTTD, prevDetect.stat())
+		m.ResolutionChange, m.ResolutionTrend = change(m.MTTR, prevRes.stat())
+	}
+	for c, n := range causes {
+		m.TopCauses = append(m.TopCauses, CauseShare{Cause: c, Label: c.Label(), Count: n, Percent: 100 * float64(n) / float64(m.Total)})
+	}
+	slices.SortFunc(m.TopCauses, func(a, b CauseShare) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Label, b.Label)
+	})
+	return m
 }
