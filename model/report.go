@@ -1,0 +1,223 @@
+package model
+
+import "math"
+
+// Report is the metrics as `warroom report --json` prints them: the seed's
+// two dashboard documents merged into one, §6.3.1 (incident_metrics,
+// trend_analysis, top_causes) and §9.3 (incident_metrics again,
+// performance_metrics, improvement_metrics), with the seed's keys.
+//
+// Durations are in minutes and rates in percent, rounded to one decimal.
+// A figure the data cannot give (a mean time with nothing measured, a rate
+// of no incidents, a change with no previous period) is null, never 0, and
+// Unavailable says why, under the figure's dotted path
+// ("performance_metrics.mttr_avg"). Counts are always given: no incident is
+// a count of 0. Two figures of the seed warroom never records are always
+// null: customer_satisfaction and prevention_success.
+type Report struct {
+	Period          ReportPeriod         `json:"period"`
+	Units           ReportUnits          `json:"units"`
+	Incident        IncidentFigures      `json:"incident_metrics"`
+	Trend           TrendFigures         `json:"trend_analysis"`
+	TopCauses       []CauseFigure        `json:"top_causes"`
+	Performance     PerformanceFigures   `json:"performance_metrics"`
+	Improvement     ImprovementFigures   `json:"improvement_metrics"`
+	BreachesByStage []MilestoneBreachDoc `json:"sla_breaches_by_milestone"`
+	Unavailable     map[string]string    `json:"unavailable"`
+}
+
+// ReportPeriod is the filter the figures are for: incidents detected in
+// [since, until); since is null for all time.
+type ReportPeriod struct {
+	Since    *string `json:"since"`
+	Until    string  `json:"until"`
+	Severity string  `json:"severity"` // "all", "P1".."P4"
+}
+
+// ReportUnits states the units of the figures.
+type ReportUnits struct {
+	Durations string `json:"durations"`
+	Rates     string `json:"rates"`
+}
+
+// IncidentFigures is incident_metrics: §6.3.1's keys and §9.3's.
+type IncidentFigures struct {
+	Total      int `json:"total_incidents"`
+	P1         int `json:"p1_incidents"`
+	P2         int `json:"p2_incidents"`
+	P3         int `json:"p3_incidents"`
+	P4         int `json:"p4_incidents"`
+	Resolved   int `json:"resolved_incidents"`
+	Unresolved int `json:"unresolved_incidents"`
+	Repeats    int `json:"repeat_incidents"` // a count here, a percentage in trend_analysis (as in the seed)
+	Breached   int `json:"sla_breaches"`     // incidents with at least one milestone breached
+	// AvgResolution is the mean time to initial resolution (MTTM): the
+	// seed gives avg_resolution_time (18.5) and mean_time_to_resolve
+	// (142.8) side by side, so the first must be the shorter one.
+	AvgResolution *float64 `json:"avg_resolution_time"`
+	MTTD          *float64 `json:"mean_time_to_detect"`
+	MTTR          *float64 `json:"mean_time_to_resolve"`
+}
+
+// TrendFigures is trend_analysis.
+type TrendFigures struct {
+	Monthly         []int    `json:"monthly_incidents"` // 12 calendar months, oldest first
+	ResolutionTrend *string  `json:"resolution_trend"`  // improving, worsening or stable
+	DetectionTrend  *string  `json:"detection_trend"`
+	RepeatPercent   *float64 `json:"repeat_incidents"` // percent of the incidents
+}
+
+// CauseFigure is one entry of top_causes.
+type CauseFigure struct {
+	Cause      string  `json:"cause"` // the seed's label: "Network issues"
+	Count      int     `json:"count"`
+	Percentage float64 `json:"percentage"` // of all the incidents counted
+}
+
+// PerformanceFigures is performance_metrics.
+type PerformanceFigures struct {
+	MTTD                 *float64 `json:"mttd_avg"`
+	MTTR                 *float64 `json:"mttr_avg"`
+	MTTA                 *float64 `json:"mtta_avg"`
+	ResolutionRate       *float64 `json:"resolution_rate"`
+	CustomerSatisfaction *float64 `json:"customer_satisfaction"`
+}
+
+// ImprovementFigures is improvement_metrics: the changes of MTTD and MTTR
+// against the previous period in percent (negative: faster), the repeat
+// rate in percent of the incidents.
+type ImprovementFigures struct {
+	Detection         *float64 `json:"detection_improvement"`
+	Resolution        *float64 `json:"resolution_improvement"`
+	RepeatRate        *float64 `json:"repeat_rate"`
+	PreventionSuccess *float64 `json:"prevention_success"`
+}
+
+// MilestoneBreachDoc is one milestone's breaches, by severity.
+type MilestoneBreachDoc struct {
+	Milestone string `json:"milestone"`
+	Name      string `json:"name"`
+	Total     int    `json:"total"`
+	P1        int    `json:"p1"`
+	P2        int    `json:"p2"`
+	P3        int    `json:"p3"`
+	P4        int    `json:"p4"`
+}
+
+// round1 rounds to one decimal.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// NewReport lays out m as the seed's dashboard documents.
+func NewReport(m Metrics) Report {
+	rep := Report{
+		Units:       ReportUnits{Durations: "minutes", Rates: "percent"},
+		TopCauses:   []CauseFigure{},
+		Unavailable: map[string]string{},
+	}
+	rep.Period.Until = FormatTime(m.Filter.Until)
+	if !m.Filter.Since.IsZero() {
+		s := FormatTime(m.Filter.Since)
+		rep.Period.Since = &s
+	}
+	rep.Period.Severity = "all"
+	if m.Filter.Severity != 0 {
+		rep.Period.Severity = m.Filter.Severity.String()
+	}
+
+	// stat is a figure, or null with the reason why under its path.
+	stat := func(path string, s Stat, why string) *float64 {
+		if !s.OK {
+			rep.Unavailable[path] = why
+			return nil
+		}
+		v := round1(s.Value)
+		return &v
+	}
+	const noIncident = "no incident in the period"
+	// missing is why a figure of the incidents is missing: there are none,
+	// or none has what it measures.
+	missing := func(why string) string {
+		if m.Total == 0 {
+			return noIncident
+		}
+		return why
+	}
+	var (
+		noStart    = missing("no incident with a known start (from an alert, or declared with its start time)")
+		noAck      = missing("no incident acknowledged yet")
+		noMitigate = missing("no incident mitigated or resolved yet")
+		noResolved = missing("no resolved incident yet")
+	)
+
+	in := &rep.Incident
+	in.Total, in.Resolved, in.Unresolved = m.Total, m.Resolved, m.Unresolved
+	in.P1, in.P2, in.P3, in.P4 = m.BySeverity[P1], m.BySeverity[P2], m.BySeverity[P3], m.BySeverity[P4]
+	in.Repeats, in.Breached = m.Repeats, m.BreachedIncidents
+	in.AvgResolution = stat("incident_metrics.avg_resolution_time", m.MTTM, noMitigate)
+	in.MTTD = stat("incident_metrics.mean_time_to_detect", m.MTTD, noStart)
+	in.MTTR = stat("incident_metrics.mean_time_to_resolve", m.MTTR, noResolved)
+
+	rep.Trend.Monthly = make([]int, len(m.Monthly))
+	for i, mc := range m.Monthly {
+		rep.Trend.Monthly[i] = mc.Count
+	}
+	// whyNoChange says why a mean time has no change against the previous
+	// period: no previous period, no figure now, or none then (or zero).
+	whyNoChange := func(cur Stat, noCur, noPrev string) string {
+		switch {
+		case m.Total == 0:
+			return noIncident
+		case m.Filter.Since.IsZero():
+			return "no previous period to compare with (all time)"
+		case !cur.OK:
+			return noCur
+		}
+		return noPrev
+	}
+	const (
+		noPrevDetect = "no incident with a known start in the previous period of the same length"
+		noPrevRes    = "no resolved incident in the previous period of the same length"
+	)
+	trend := func(path string, t Trend, why string) *string {
+		if t == "" {
+			rep.Unavailable[path] = why
+			return nil
+		}
+		v := string(t)
+		return &v
+	}
+	detWhy := whyNoChange(m.MTTD, noStart, noPrevDetect)
+	resWhy := whyNoChange(m.MTTR, noResolved, noPrevRes)
+	rep.Trend.ResolutionTrend = trend("trend_analysis.resolution_trend", m.ResolutionTrend, resWhy)
+	rep.Trend.DetectionTrend = trend("trend_analysis.detection_trend", m.DetectionTrend, detWhy)
+	rep.Trend.RepeatPercent = stat("trend_analysis.repeat_incidents", m.RepeatRate, noIncident)
+
+	for _, c := range m.TopCauses {
+		rep.TopCauses = append(rep.TopCauses, CauseFigure{Cause: c.Label, Count: c.Count, Percentage: round1(c.Percent)})
+	}
+	if len(rep.TopCauses) == 0 {
+		rep.Unavailable["top_causes"] = missing("no incident in the period has a root cause category (RCA) yet")
+	}
+
+	p := &rep.Performance
+	p.MTTD = stat("performance_metrics.mttd_avg", m.MTTD, noStart)
+	p.MTTR = stat("performance_metrics.mttr_avg", m.MTTR, noResolved)
+	p.MTTA = stat("performance_metrics.mtta_avg", m.MTTA, noAck)
+	p.ResolutionRate = stat("performance_metrics.resolution_rate", m.ResolutionRate, noIncident)
+	rep.Unavailable["performance_metrics.customer_satisfaction"] = "warroom does not record customer satisfaction"
+
+	imp := &rep.Improvement
+	imp.Detection = stat("improvement_metrics.detection_improvement", m.DetectionChange, detWhy)
+	imp.Resolution = stat("improvement_metrics.resolution_improvement", m.ResolutionChange, resWhy)
+	imp.RepeatRate = stat("improvement_metrics.repeat_rate", m.RepeatRate, noIncident)
+	rep.Unavailable["improvement_metrics.prevention_success"] = "warroom does not record prevented incidents"
+
+	rep.BreachesByStage = make([]MilestoneBreachDoc, 0, len(m.Breaches))
+	for _, b := range m.Breaches {
+		rep.BreachesByStage = append(rep.BreachesByStage, MilestoneBreachDoc{
+			Milestone: string(b.Milestone), Name: b.Name, Total: b.Total,
+			P1: b.BySeverity[P1], P2: b.BySeverity[P2], P3: b.BySeverity[P3], P4: b.BySeverity[P4],
+		})
+	}
+	return rep
+}
