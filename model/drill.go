@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // This file holds the drill types (seed §8.2, §8.3). A drill starts at T0,
 // when the simulated failure begins; its scenario's injects are revealed at
@@ -41,6 +45,14 @@ type Scenario struct {
 	Challenges   []string     `json:"challenges,omitempty"` // the seed's "Challenges"
 	Targets      DrillTargets `json:"targets"`
 	Injects      []Inject     `json:"injects"` // in At order
+
+	// MeasuredObjective is the objective the score itself shows achieved
+	// (the seed's "Measure response time"): achieved once every target's
+	// time was measured. "" when none is.
+	MeasuredObjective string `json:"measured_objective,omitempty"`
+	// Ratings are the seed's metrics the facilitator scores by hand
+	// ("Communication quality: Score 1-5"), placeholders of the review.
+	Ratings []string `json:"ratings,omitempty"`
 }
 
 // Drill is a scenario run: started at StartedAt (T0) by StartedBy.
@@ -56,6 +68,11 @@ type Drill struct {
 	InjectsDelivered int
 	EndedAt          time.Time
 	EndReason        string
+
+	// IncidentResolvedAt is the ResolvedAt of the drill's incident as
+	// loaded with the drill, zero while it is not resolved: a drill whose
+	// incident is resolved is over.
+	IncidentResolvedAt time.Time
 }
 
 // ScoreRow is one target of a drill's score.
@@ -65,11 +82,328 @@ type ScoreRow struct {
 	Measured time.Duration // valid when Reached
 	Reached  bool          // the instant has happened
 	Met      bool          // Reached and Measured < Target
+	// Missed: reached too late, or not reached and its target already
+	// passed.
+	Missed bool
+	// DueAt is when the target passes: the row's start plus the target;
+	// zero while the start has not happened (no acknowledgment clock
+	// before the declaration).
+	DueAt time.Time
 }
 
 // DrillScore is a drill's score against its scenario's targets.
 type DrillScore struct {
 	Rows     []ScoreRow
 	Met      int
+	Missed   int
 	Complete bool // every target's instant has been reached
+	// Expected is the scenario's severity, Declared the incident's (0
+	// while armed): the team chooses, and a mismatch is noted, not scored.
+	Expected, Declared Severity
+}
+
+// The lifecycle of a drill, what its score measures and how it shows. A
+// drill is in one of four states (DrillState), derived from its row and
+// its incident, never stored:
+//
+//   - armed: started, its incident not declared yet. The console reveals
+//     the injects as their times come (Revealed); the detection clock runs
+//     from T0.
+//   - running: declared. Every inject due at the declaration is on the
+//     timeline at T0 plus its offset; later ones are written when due
+//     (the store's DeliverInjects, from the consoles' clock tick).
+//   - over: its incident was resolved; the score is final (reopening the
+//     incident reopens the drill: the score follows the incident's times).
+//   - called off: ended early (EndReason says why). An armed drill called
+//     off can no longer be declared; a running one keeps its incident,
+//     which is then resolved or closed like any other, and gets no more
+//     injects.
+
+// EventDrillEnded is the timeline event of a running drill called off. It
+// is not progress (IsProgress): calling a drill off does not stop the
+// escalation clock.
+const EventDrillEnded EventKind = "drill-ended"
+
+// DrillActor is who the timeline records a drill's injects as written by.
+const DrillActor = "drill"
+
+// DrillBanner is the line every communication filled for a drill's
+// incident starts with (playbooks' Template.Fill writes it), so that no
+// message of an exercise can be mistaken for a real incident's.
+const DrillBanner = "*** DRILL - EXERCISE ONLY - NOT A REAL INCIDENT ***"
+
+// DrillState is where a drill stands; see the lifecycle above.
+type DrillState string
+
+// The states of a drill.
+const (
+	DrillArmed     DrillState = "armed"
+	DrillRunning   DrillState = "running"
+	DrillOver      DrillState = "over"
+	DrillCalledOff DrillState = "called off"
+)
+
+// InjectText is the timeline text of an inject: "DRILL inject: WebSocket
+// connections dropping".
+func InjectText(in Inject) string { return "DRILL inject: " + in.Text }
+
+// Validate checks what a scenario must satisfy to be run: a name, a title,
+// a valid severity, injects at offsets of zero or more in time order, each
+// with a text, and targets of zero (not scored) or more.
+func (sc Scenario) Validate() error {
+	switch {
+	case strings.TrimSpace(sc.Name) == "":
+		return fmt.Errorf("%w: the scenario has no name", ErrInvalid)
+	case strings.TrimSpace(sc.Title) == "":
+		return fmt.Errorf("%w: scenario %s has no title", ErrInvalid, sc.Name)
+	case !sc.Severity.Valid():
+		return fmt.Errorf("%w: scenario %s: severity %d is not P1-P4", ErrInvalid, sc.Name, sc.Severity)
+	case sc.Targets.Detection < 0 || sc.Targets.Acknowledge < 0 || sc.Targets.Resolution < 0:
+		return fmt.Errorf("%w: scenario %s has a negative target", ErrInvalid, sc.Name)
+	}
+	for i, in := range sc.Injects {
+		switch {
+		case in.At < 0:
+			return fmt.Errorf("%w: scenario %s: inject %d is at a negative offset (%s)", ErrInvalid, sc.Name, i+1, in.At)
+		case i > 0 && in.At < sc.Injects[i-1].At:
+			return fmt.Errorf("%w: scenario %s: inject %d (%s) comes before inject %d (%s)", ErrInvalid, sc.Name, i+1, in.At, i, sc.Injects[i-1].At)
+		case strings.TrimSpace(in.Text) == "":
+			return fmt.Errorf("%w: scenario %s: inject %d has no text", ErrInvalid, sc.Name, i+1)
+		}
+	}
+	return nil
+}
+
+// Armed reports whether the drill waits for its incident to be declared.
+func (d Drill) Armed() bool { return d.Incident == 0 && d.EndedAt.IsZero() }
+
+// Running reports whether the drill's incident is declared and neither
+// resolved nor called off.
+func (d Drill) Running() bool {
+	return d.Incident != 0 && d.EndedAt.IsZero() && d.IncidentResolvedAt.IsZero()
+}
+
+// Over reports whether the drill's incident was resolved (before any call
+// off): the score is final.
+func (d Drill) Over() bool {
+	return d.Incident != 0 && !d.IncidentResolvedAt.IsZero() &&
+		(d.EndedAt.IsZero() || !d.EndedAt.Before(d.IncidentResolvedAt))
+}
+
+// CalledOff reports whether the drill was ended before its incident was
+// resolved.
+func (d Drill) CalledOff() bool { return !d.EndedAt.IsZero() && !d.Over() }
+
+// State is the drill's state.
+func (d Drill) State() DrillState {
+	switch {
+	case d.Over():
+		return DrillOver
+	case d.CalledOff():
+		return DrillCalledOff
+	case d.Armed():
+		return DrillArmed
+	}
+	return DrillRunning
+}
+
+// end is when the drill stopped running, zero while it runs (or is armed):
+// its incident's resolution or its call-off, whichever came first.
+func (d Drill) end() time.Time {
+	switch {
+	case d.Over():
+		return d.IncidentResolvedAt
+	case d.CalledOff():
+		return d.EndedAt
+	}
+	return time.Time{}
+}
+
+// asOf is now, or the drill's end if it came before: nothing happens in a
+// drill after it ended.
+func (d Drill) asOf(now time.Time) time.Time {
+	if end := d.end(); !end.IsZero() && end.Before(now) {
+		return end
+	}
+	return now
+}
+
+// InjectAt is when the scenario's inject i is revealed: T0 plus its
+// offset.
+func (d Drill) InjectAt(i int) time.Time { return d.StartedAt.Add(d.Scenario.Injects[i].At) }
+
+// Revealed lists the injects revealed by now, in order: those whose time
+// (T0 plus the offset) is now or earlier, and not after the drill ended.
+func (d Drill) Revealed(now time.Time) []Inject {
+	now = d.asOf(now)
+	n := 0
+	for i := range d.Scenario.Injects {
+		if d.InjectAt(i).After(now) {
+			break
+		}
+		n = i + 1
+	}
+	return d.Scenario.Injects[:n:n]
+}
+
+// Due lists the injects revealed by now but not yet written to the
+// incident's timeline (all the revealed ones while armed).
+func (d Drill) Due(now time.Time) []Inject {
+	rev := d.Revealed(now)
+	return rev[min(d.InjectsDelivered, len(rev)):]
+}
+
+// NextInjectAt is when the next inject falls due for delivery to the
+// timeline of a running drill: T0 plus the offset of the first one not
+// delivered. ok is false when the drill does not run or has delivered
+// them all.
+func (d Drill) NextInjectAt() (at time.Time, ok bool) {
+	if !d.Running() || d.InjectsDelivered >= len(d.Scenario.Injects) {
+		return time.Time{}, false
+	}
+	return d.InjectAt(d.InjectsDelivered), true
+}
+
+// NextRevealAt is when the next inject after now is revealed; ok is false
+// when none is left or the drill has ended. An armed drill's console uses
+// it to know when to show the next piece of the situation.
+func (d Drill) NextRevealAt(now time.Time) (at time.Time, ok bool) {
+	if !d.end().IsZero() {
+		return time.Time{}, false
+	}
+	for i := range d.Scenario.Injects {
+		if t := d.InjectAt(i); t.After(now) {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// The names of the score's rows.
+const (
+	ScoreDetection   = "Time to detection"
+	ScoreAcknowledge = "Time to acknowledgment"
+	ScoreResolution  = "Time to resolution"
+)
+
+// ScoreDrill scores a drill against its scenario's targets as of now. inc
+// is the drill's incident, nil while the drill is armed. The rows, each
+// left out when its target is zero:
+//
+//   - Time to detection: the incident's DetectedAt (its declaration) - T0;
+//   - Time to acknowledgment: AcknowledgedAt - DetectedAt;
+//   - Time to resolution: ResolvedAt - DetectedAt.
+//
+// A target is met when the time measured is strictly less than it (the
+// seed's "< 1 min": 59s is met, 60s missed). A row whose end instant has
+// not happened is not Reached; once its start plus its target is past at
+// now, it is Missed already. After the drill was called off, now stands
+// at the call-off. The score also notes the severity declared against the
+// scenario's.
+func ScoreDrill(d Drill, inc *Incident, now time.Time) DrillScore {
+	now = d.asOf(now)
+	s := DrillScore{Complete: true, Expected: d.Scenario.Severity}
+	var detected, acked, resolved time.Time
+	if inc != nil {
+		detected, acked, resolved = inc.DetectedAt, inc.AcknowledgedAt, inc.ResolvedAt
+		s.Declared = inc.Severity
+	}
+	t := d.Scenario.Targets
+	for _, r := range []struct {
+		name       string
+		target     time.Duration
+		start, end time.Time
+	}{
+		{ScoreDetection, t.Detection, d.StartedAt, detected},
+		{ScoreAcknowledge, t.Acknowledge, detected, acked},
+		{ScoreResolution, t.Resolution, detected, resolved},
+	} {
+		if r.target <= 0 {
+			continue
+		}
+		row := ScoreRow{Name: r.name, Target: r.target}
+		if !r.start.IsZero() {
+			row.DueAt = r.start.Add(r.target)
+		}
+		switch {
+		case !r.start.IsZero() && !r.end.IsZero():
+			row.Reached, row.Measured = true, r.end.Sub(r.start)
+			row.Met = row.Measured < r.target
+			row.Missed = !row.Met
+		case !r.start.IsZero():
+			row.Missed = !now.Before(row.DueAt)
+		}
+		if row.Met {
+			s.Met++
+		}
+		if row.Missed {
+			s.Missed++
+		}
+		s.Complete = s.Complete && row.Reached
+		s.Rows = append(s.Rows, row)
+	}
+	return s
+}
+
+// SeverityMismatch reports whether the incident was declared at another
+// severity than the scenario's.
+func (s DrillScore) SeverityMismatch() bool {
+	return s.Declared != 0 && s.Declared != s.Expected
+}
+
+// Summary is the score in a few words: "2/3 met", "1/3 met, 1 missed,
+// 1 pending", "no targets".
+func (s DrillScore) Summary() string {
+	if len(s.Rows) == 0 {
+		return "no targets"
+	}
+	out := fmt.Sprintf("%d/%d met", s.Met, len(s.Rows))
+	if s.Missed > 0 {
+		out += fmt.Sprintf(", %d missed", s.Missed)
+	}
+	if pending := len(s.Rows) - s.Met - s.Missed; pending > 0 {
+		out += fmt.Sprintf(", %d pending", pending)
+	}
+	return out
+}
+
+// Result is the row in a word: "met", "missed", or "pending" while its
+// target has not passed.
+func (r ScoreRow) Result() string {
+	switch {
+	case r.Met:
+		return "met"
+	case r.Missed:
+		return "missed"
+	}
+	return "pending"
+}
+
+// MeasuredText is the time measured for people, "45s", "6m 10s", or "not
+// reached".
+func (r ScoreRow) MeasuredText() string {
+	if !r.Reached {
+		return "not reached"
+	}
+	return preciseDuration(r.Measured)
+}
+
+// preciseDuration writes a duration to the second: "45s", "6m 10s",
+// "1h 2m 3s". Drill times are short, and the second matters against a
+// one-minute target.
+func preciseDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Truncate(time.Second)
+	h, m, s := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
+	switch {
+	case h > 0:
+		return fmt.Sprintf("%dh %dm %ds", h, m, s)
+	case m > 0 && s > 0:
+		return fmt.Sprintf("%dm %ds", m, s)
+	case m > 0:
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%ds", s)
 }

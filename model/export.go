@@ -30,6 +30,9 @@ type ExportDoc struct {
 	RCA          RCADoc          `json:"rca"`
 	ActionItems  []ActionItemDoc `json:"action_items"`
 	Verification VerificationDoc `json:"verification"`
+	// Drill is the drill the incident is the exercise of, with its
+	// score; null for a real incident.
+	Drill *DrillDoc `json:"drill"`
 }
 
 // ReviewDoc is the written review and where its steps (§6.1.1) stand.
@@ -197,6 +200,15 @@ func (inc *Incident) Export(r Review, items []ActionItem, now time.Time) ExportD
 	return d
 }
 
+// DrillExport is Export for a drill's incident: the document with its
+// drill d and d's score.
+func (inc *Incident) DrillExport(d Drill, r Review, items []ActionItem, now time.Time) ExportDoc {
+	doc := inc.Export(r, items, now)
+	dd := d.Doc(inc, now)
+	doc.Drill = &dd
+	return doc
+}
+
 // sortedItems is a copy of items by their number within the incident
 // (then by their id, for items not numbered yet).
 func sortedItems(items []ActionItem) []ActionItem {
@@ -279,11 +291,24 @@ var MarkdownHeadings = []string{
 // are backslash-escaped and, inside a line (a list item, a table cell), a
 // line break is written <br>. A section the review has not written shows
 // the template's placeholder ("[Brief overview of what happened]").
+//
+// A drill's incident is marked DRILL in the title and under it, and ends
+// with a Drill Score section, which DrillMarkdown fills.
 func Markdown(inc *Incident, r Review, items []ActionItem, cat Catalog, now time.Time, loc *time.Location) string {
+	return markdown(inc, r, items, cat, now, loc, nil)
+}
+
+// DrillMarkdown is Markdown for a drill's incident: its Drill Score
+// section holds drill d's score against its targets.
+func DrillMarkdown(d Drill, inc *Incident, r Review, items []ActionItem, cat Catalog, now time.Time, loc *time.Location) string {
+	return markdown(inc, r, items, cat, now, loc, &d)
+}
+
+func markdown(inc *Incident, r Review, items []ActionItem, cat Catalog, now time.Time, loc *time.Location, drill *Drill) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	m := mdWriter{inc: inc, r: r, items: sortedItems(items), cat: cat, now: now, loc: loc}
+	m := mdWriter{inc: inc, r: r, items: sortedItems(items), cat: cat, now: now, loc: loc, drill: drill}
 	m.header()
 	m.summary()
 	m.timeline()
@@ -294,6 +319,9 @@ func Markdown(inc *Incident, r Review, items []ActionItem, cat Catalog, now time
 	m.actionItems()
 	m.numbered(MarkdownHeadings[8], SectionLessons, phLearning)
 	m.numbered(MarkdownHeadings[9], SectionImprovements, phImprovement)
+	if inc.IsDrill() {
+		m.drillScore()
+	}
 	return PlainText(strings.TrimRight(m.b.String(), "\n") + "\n")
 }
 
@@ -306,6 +334,7 @@ type mdWriter struct {
 	cat   Catalog
 	now   time.Time
 	loc   *time.Location
+	drill *Drill // the incident's drill, when known
 }
 
 func (m *mdWriter) line(format string, args ...any) {
@@ -344,7 +373,13 @@ func (m *mdWriter) start() time.Time {
 
 func (m *mdWriter) header() {
 	inc := m.inc
-	m.line("%s", reportHeading)
+	if inc.IsDrill() {
+		m.line("%s - DRILL", reportHeading)
+		m.b.WriteByte('\n')
+		m.line("**DRILL - EXERCISE ONLY - NOT A REAL INCIDENT**")
+	} else {
+		m.line("%s", reportHeading)
+	}
 	m.b.WriteByte('\n')
 	// A backslash at the end of a line is a hard line break: the fields
 	// stay one to a line, as in the template.
@@ -795,4 +830,44 @@ func mdBlock(s string) string {
 		out[i] = strings.Join(p, "\\\n")
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// DrillScoreHeading is the heading of a drill's score in its report.
+const DrillScoreHeading = "## Drill Score"
+
+// drillScore writes the drill's score against its scenario's targets,
+// or, when the drill was not given, where to find it.
+func (m *mdWriter) drillScore() {
+	m.heading(DrillScoreHeading)
+	d := m.drill
+	if d == nil {
+		m.line("This incident is the exercise of drill %d; `warroom drill show %d` has its score.", m.inc.DrillID, m.inc.DrillID)
+		return
+	}
+	sc := d.Scenario
+	s := ScoreDrill(*d, m.inc, m.now)
+	m.line(`**Scenario**: %s (%s, expected %s)\`, mdInline(sc.Title), mdInline(sc.Name), sc.Severity)
+	m.line(`**Drill**: %d, started (T0) %s by %s\`, d.ID, m.at(d.StartedAt), inlineOr(d.StartedBy, phOwner))
+	state := string(d.State())
+	if d.CalledOff() {
+		state += fmt.Sprintf(" at %s: %s", m.at(d.EndedAt), inlineOr(d.EndReason, phDescription))
+	}
+	m.line(`**State**: %s\`, state)
+	sev := fmt.Sprintf("declared %s", m.inc.Severity)
+	if s.SeverityMismatch() {
+		sev += fmt.Sprintf(", the scenario expects %s", s.Expected)
+	}
+	m.line("**Severity**: %s", sev)
+	m.b.WriteByte('\n')
+	if len(s.Rows) == 0 {
+		m.line("The scenario sets no target times.")
+		return
+	}
+	m.line("| Target | Goal | Measured | Result |")
+	m.line("|--------|------|----------|--------|")
+	for _, l := range ScoreLines(s) {
+		m.line("| %s | %s | %s | %s |", l.Name, mdInline(l.Target), l.Measured, l.Result)
+	}
+	m.b.WriteByte('\n')
+	m.line("**Score**: %s", s.Summary())
 }

@@ -57,6 +57,21 @@ type TemplateData struct {
 	// Escalation is the escalation an escalation notification (seed §7.3)
 	// announces.
 	Escalation EscalationNotice
+
+	// Participants are the people of the incident, for the after-action
+	// review (seed §8.3): the role holders, in the seed's role order, then
+	// everybody else the timeline records, in order of appearance; each
+	// once, with the roles held: "alice (Incident Commander)", "dave".
+	Participants []string
+	// IsDrill: the incident is a drill's. Every filled template then
+	// starts with DrillBanner.
+	IsDrill bool
+	// Drill is the drill with its score, for the after-action review; nil
+	// unless set by WithDrill.
+	Drill *DrillData
+	// ActionItems are the incident's action items; nil unless set by
+	// WithActionItems.
+	ActionItems []ActionItemEntry
 }
 
 // EscalationNotice is the escalation an escalation notification announces:
@@ -206,6 +221,8 @@ func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Locati
 	esc := inc.Escalation(now)
 	d.NextTier, d.EscalationReason = esc.NextTier, esc.Reason
 	d.Escalation = escalationNotice(inc, esc, at)
+	d.Participants = participants(inc)
+	d.IsDrill = inc.IsDrill()
 	return d
 }
 

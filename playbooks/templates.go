@@ -26,6 +26,7 @@ const (
 	TemplateCustomerAlert   = "customer-initial-alert"  // seed §5.4.1
 	TemplateCustomerResolve = "customer-resolution"     // seed §5.4.2
 	TemplateEscalation      = "escalation-notification" // seed §7.3
+	TemplateAAR             = "after-action-review"     // seed §8.3, a drill's
 )
 
 // templateOrder is the order templates are listed in: the built-ins in the
@@ -33,6 +34,7 @@ const (
 var templateOrder = []string{
 	TemplateDetection, TemplateStatusUpdate, TemplateResolution,
 	TemplateCustomerAlert, TemplateCustomerResolve, TemplateEscalation,
+	TemplateAAR,
 }
 
 // templateGlob matches the template files LoadTemplates reads.
@@ -62,6 +64,8 @@ type Template struct {
 // own.
 var templateFuncs = template.FuncMap{
 	"lower": strings.ToLower,
+	// add1 numbers the items of a list from 1: {{add1 $i}}.
+	"add1": func(i int) int { return i + 1 },
 }
 
 // Templates returns the built-in templates, in the order of the seed: the
@@ -251,12 +255,17 @@ func (f *file) templateError(err error, bodyLine int) {
 // escape sequence and control character but the newline is removed from
 // it (model.PlainText), whatever the data or the template holds. What the
 // incident does not know stays a visible placeholder ("[Customer Name]"):
-// see Placeholders.
+// see Placeholders. For a drill's incident (d.IsDrill) the text starts
+// with the line model.DrillBanner, whatever the template: no message of an
+// exercise can be taken for a real one.
 func (t Template) Fill(d model.TemplateData) (string, error) {
 	if t.tmpl == nil {
 		return "", errors.New("playbooks: fill of a template that was not loaded")
 	}
 	var b strings.Builder
+	if d.IsDrill {
+		b.WriteString(model.DrillBanner + "\n\n")
+	}
 	if err := t.tmpl.Execute(&cappedWriter{w: &b}, d); err != nil {
 		return "", fmt.Errorf("template %s: %w", t.Name, err)
 	}
@@ -349,6 +358,35 @@ func sampleData() model.TemplateData {
 		},
 		NextUpdateAt: at, UpdateEvery: "30m", NextUpdateIfSent: at,
 		Tier: 2, NextTier: 3, EscalationReason: "immediate activation (P1)", EscalatedAt: at,
-		Escalation: model.EscalationNotice{From: 1, To: 2, Reason: "immediate activation (P1)", At: at, RespondWithin: "30m"},
+		Escalation:   model.EscalationNotice{From: 1, To: 2, Reason: "immediate activation (P1)", At: at, RespondWithin: "30m"},
+		Participants: []string{"alice (Incident Commander)", "bob (Technical Lead)"},
+		IsDrill:      true,
+		Drill: &model.DrillData{
+			ID: 1, Name: "registry-failure", Title: "Complete Registry Failure", Severity: "P1",
+			SeverityNote: "declared P2; the scenario expects P1", Date: "2026-12-03", StartedAt: at,
+			StartedBy: "facilitator", State: "called off", EndReason: "time is up",
+			Situation:  []string{"All registry nodes are down", "No message routing possible"},
+			Challenges: []string{"Identifying affected regions", "Implementing circuit breakers"},
+			Objectives: []model.ObjectiveReview{
+				{Text: "Assess incident handling"},
+				{Text: "Measure response time", Achieved: true, Note: "all 3 target times measured, 2 met"},
+			},
+			Score: []model.ScoreLine{
+				{Name: "Time to detection", Target: "< 1m", Measured: "45s", Result: "met"},
+				{Name: "Time to acknowledgment", Target: "< 5m", Measured: "6m 10s", Result: "missed"},
+			},
+			ScoreSummary: "1/2 met, 1 missed",
+			Strengths:    []string{"Time to detection: 45s, within the 1m target", "Escalated at once"},
+			Improvements: []string{"Time to acknowledgment: 6m 10s, over the 5m target", "Paging took long"},
+			Ratings:      []string{"Communication quality: Score 1-5", "Clarity: Score 1-5"},
+			Injects: []model.InjectEntry{
+				{Offset: "T+0s", At: at, Text: "Registry health checks failing"},
+				{Offset: "T+2m", At: at, Text: "WebSocket connections dropping"},
+			},
+		},
+		ActionItems: []model.ActionItemEntry{
+			{ID: 1, Action: "Write the failover runbook", Owner: "dave", Due: "2026-12-10", Status: "open"},
+			{ID: 2, Action: "Page on quorum loss", Owner: "erin", Due: "2026-12-10", Status: "in_progress (overdue)"},
+		},
 	}
 }

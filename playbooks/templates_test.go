@@ -40,6 +40,7 @@ func TestTemplatesBuiltin(t *testing.T) {
 		{"customer-initial-alert", "Customer initial alert", model.AudienceCustomer, true},
 		{"customer-resolution", "Customer resolution confirmation", model.AudienceCustomer, true},
 		{"escalation-notification", "Escalation notification", model.AudienceInternal, false},
+		{"after-action-review", "After action review", model.AudienceInternal, false},
 	}
 	ts := templates(t)
 	require.Len(t, ts, len(want))
@@ -163,6 +164,9 @@ func TestTemplatesPlaceholders(t *testing.T) {
 		TemplateCustomerAlert:   {"[Customer Name]", "[Description]", "[Time or TBE]", "[phone number]"},
 		TemplateCustomerResolve: {"[Customer Name]", "[Brief description]", "[What was fixed]", "[Time from start to resolution]", "[preventive measures]"},
 		TemplateEscalation:      {"[Phone]", "[Name]", "[Email]"},
+		TemplateAAR: {"[Name]", "[Date]", "[Description]", "[Achieved / Partially / Not achieved]",
+			"[Specific strength observed]", "[Specific improvement needed]", "[Learning 1]", "[Learning 2]", "[Learning 3]",
+			"[Action]", "[Owner]", "[Specific next step]"},
 	}
 	nothing := map[string][]string{
 		TemplateDetection: {"[List affected components]"},
@@ -173,6 +177,9 @@ func TestTemplatesPlaceholders(t *testing.T) {
 		TemplateCustomerAlert:   {"[Customer Name]", "[affected systems]", "[Description]", "[Time or TBE]", "[phone number]", "[Time]", "[Update]"},
 		TemplateCustomerResolve: {"[Customer Name]", "[affected systems]", "[Brief description]", "[What was fixed]", "[Time from start to resolution]", "[preventive measures]"},
 		TemplateEscalation:      {"[Level]", "[Reason]", "[Next Level]", "[Name]", "[Phone]", "[Email]"},
+		TemplateAAR: {"[Name]", "[Date]", "[Description]", "[List]", "[Achieved / Partially / Not achieved]",
+			"[Specific strength observed]", "[Specific improvement needed]", "[Learning 1]", "[Learning 2]", "[Learning 3]",
+			"[Action]", "[Owner]", "[Specific next step]"},
 	}
 	d := fixedIncident(t, false)
 	for _, tm := range templates(t) {
@@ -425,7 +432,8 @@ func TestLoadTemplates(t *testing.T) {
 
 	out, err := ts[1].Fill(sampleData())
 	require.NoError(t, err)
-	assert.Equal(t, "Incident INC-0001\n- Page on-call engineer- Create incident ticket\nalice\n", out)
+	assert.Equal(t, model.DrillBanner+"\n\nIncident INC-0001\n- Page on-call engineer- Create incident ticket\nalice\n", out,
+		"sampleData is a drill's: the banner comes first")
 
 	t.Run("title defaults to the name", func(t *testing.T) {
 		ts, err := LoadTemplates(tmplFS("x.tmpl", strings.Replace(valid("x", ""), "title: A test template\n", "", 1)))
@@ -437,7 +445,7 @@ func TestLoadTemplates(t *testing.T) {
 		require.NoError(t, err)
 		out, err := ts[0].Fill(sampleData())
 		require.NoError(t, err)
-		assert.Equal(t, "Incident INC-0001\ntwo\n", out, "CR LF comes out as LF")
+		assert.Equal(t, model.DrillBanner+"\n\nIncident INC-0001\ntwo\n", out, "CR LF comes out as LF")
 	})
 	t.Run("counts_as_update false", func(t *testing.T) {
 		ts, err := LoadTemplates(tmplFS("x.tmpl", strings.Replace(valid("x", ""), "counts_as_update: true", "counts_as_update: false", 1)))
