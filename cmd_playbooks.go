@@ -143,13 +143,14 @@ func runPlaybooksValidate(g globals, args []string, stdout, stderr io.Writer) er
 	return reportValid(stdout, dirs, c)
 }
 
-// reportValid prints "DIR: ok (4 playbooks, 6 templates)".
+// reportValid prints "DIR: ok (4 playbooks, 7 templates, 2 drills)".
 func reportValid(w io.Writer, dirs []string, c playbooks.Content) error {
 	what := "built-in playbooks"
 	if len(dirs) > 0 {
 		what = strings.Join(dirs, ", ")
 	}
-	_, err := fmt.Fprintf(w, "%s: ok (%d playbooks, %d templates)\n", model.PlainLine(what), len(c.Catalog.Playbooks), len(c.Templates))
+	_, err := fmt.Fprintf(w, "%s: ok (%d playbooks, %d templates, %d drills)\n", model.PlainLine(what),
+		len(c.Catalog.Playbooks), len(c.Templates), len(c.Drills))
 	return err
 }
 

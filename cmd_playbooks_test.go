@@ -18,6 +18,7 @@ import (
 
 // exportedFiles are the files `playbooks export` writes.
 var exportedFiles = []string{
+	"drills/registry-failure.yaml", "drills/transport-degradation.yaml",
 	"labels.yaml", "p1.yaml", "p2.yaml", "p3.yaml", "p4.yaml", "policy.yaml", "services.yaml",
 	"templates/after-action-review.tmpl", "templates/customer-initial-alert.tmpl", "templates/customer-resolution.tmpl",
 	"templates/detection-notification.tmpl", "templates/escalation-notification.tmpl",
@@ -55,8 +56,8 @@ func TestPlaybooksExportValidate(t *testing.T) {
 	assert.Equal(t, exportedFiles, filesUnder(t, dir))
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	require.Len(t, lines, len(exportedFiles)+1)
-	assert.Equal(t, filepath.Join(dir, "labels.yaml"), lines[0])
-	assert.Equal(t, dir+": ok (4 playbooks, 7 templates)", lines[len(lines)-1])
+	assert.Equal(t, filepath.Join(dir, "drills", "registry-failure.yaml"), lines[0])
+	assert.Equal(t, dir+": ok (4 playbooks, 7 templates, 2 drills)", lines[len(lines)-1])
 	fi, err := os.Stat(filepath.Join(dir, "templates"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o755), fi.Mode().Perm())
@@ -72,7 +73,7 @@ func TestPlaybooksExportValidate(t *testing.T) {
 
 	out.Reset()
 	require.NoError(t, runPlaybooks(globals{}, []string{"validate", dir}, &out, &errb))
-	assert.Equal(t, dir+": ok (4 playbooks, 7 templates)\n", out.String())
+	assert.Equal(t, dir+": ok (4 playbooks, 7 templates, 2 drills)\n", out.String())
 }
 
 func TestPlaybooksExportRefusesToOverwrite(t *testing.T) {
@@ -101,7 +102,7 @@ func TestPlaybooksExportRefusesToOverwrite(t *testing.T) {
 	// Once exported, every file is in the way.
 	err = runPlaybooks(globals{}, []string{"export", dir}, &out, &errb)
 	require.ErrorAs(t, err, &ue)
-	assert.Contains(t, err.Error(), "and 13 more files already exist")
+	assert.Contains(t, err.Error(), "and 15 more files already exist")
 }
 
 func TestPlaybooksValidateBroken(t *testing.T) {

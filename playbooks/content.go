@@ -19,11 +19,13 @@ import (
 
 // Content is everything warroom reads from playbook files: the catalog
 // (SLA and cadence policy, escalation matrix, service impact map and
-// playbooks), the communication templates and the alert severity mapping.
+// playbooks), the communication templates, the alert severity mapping and
+// the drill scenarios.
 type Content struct {
 	Catalog   model.Catalog
 	Templates []Template
 	Labels    LabelMap
+	Drills    []model.Scenario // by severity, then name (see LoadDrills)
 }
 
 // BuiltinDir is the Dir of a Problem that LoadWith found in a built-in file
@@ -51,9 +53,16 @@ var builtinLayout = sync.OnceValue(func() fstest.MapFS {
 	for _, src := range []struct {
 		fsys       fs.FS
 		dir, under string
-	}{{builtinFiles, "data", ""}, {builtinTemplates, "templates", templatesDir + "/"}} {
+	}{
+		{builtinFiles, "data", ""},
+		{builtinTemplates, "templates", templatesDir + "/"},
+		{builtinDrills, "data/" + drillsDir, drillsDir + "/"},
+	} {
 		entries, _ := fs.ReadDir(src.fsys, src.dir) // embedded: no error
 		for _, e := range entries {
+			if e.IsDir() { // data/drills, under data
+				continue
+			}
 			data, _ := fs.ReadFile(src.fsys, src.dir+"/"+e.Name())
 			m[src.under+e.Name()] = &fstest.MapFile{Data: data, Mode: 0o644}
 		}
@@ -63,7 +72,7 @@ var builtinLayout = sync.OnceValue(func() fstest.MapFS {
 
 // BuiltinFS returns the built-in content laid out as a playbook directory
 // (see LoadWith): policy.yaml, services.yaml, p1.yaml to p4.yaml,
-// labels.yaml and templates/*.tmpl. It is what `warroom playbooks export`
+// labels.yaml, templates/*.tmpl and drills/*.yaml. It is what `warroom playbooks export`
 // writes, a starting point for custom playbooks. Each call returns a new
 // map of the files, which the caller may change.
 func BuiltinFS() fs.FS { return maps.Clone(builtinLayout()) }
@@ -83,6 +92,8 @@ func BuiltinContent() (Content, error) { return LoadWith() }
 //	labels.yaml          the alert severity mapping (LabelMap)
 //	templates/NAME.tmpl  a communication template: replaces the built-in file
 //	                     NAME.tmpl, or adds a template
+//	drills/NAME.yaml     a drill scenario (see LoadDrills): replaces the
+//	                     built-in file NAME.yaml, or adds a scenario
 //
 // A built-in template that is replaced keeps its name (the console asks for
 // it by name). Other files are ignored, but a *.yaml or *.yml file of
@@ -148,6 +159,10 @@ func loadLayers(layers []layer) (Content, error) {
 	}
 	c.Labels, err = LoadLabels(merged)
 	errs = append(errs, err)
+	catalogOK := errs[0] == nil
+	sub, _ = fs.Sub(merged, drillsDir) // a valid name: no error
+	c.Drills, err = loadDrills(sub, c.Catalog, catalogOK)
+	errs = append(errs, prefixed(err, drillsDir+"/"))
 
 	for _, err := range errs {
 		var verr *ValidationError
@@ -204,6 +219,9 @@ func (l layer) overlay(merged fstest.MapFS, origin map[string]string) []Problem 
 		case name == templatesDir:
 			problems = append(problems, l.overlayTemplates(merged, origin)...)
 			continue
+		case name == drillsDir:
+			problems = append(problems, l.overlayDrills(merged, origin)...)
+			continue
 		case slices.Contains(dataFiles, name):
 		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
 			add(name, 0, "", fmt.Sprintf("not a file of a playbook directory (want %s, or templates/*.tmpl)", strings.Join(dataFiles, ", ")))
@@ -238,6 +256,35 @@ func (l layer) overlayTemplates(merged fstest.MapFS, origin map[string]string) [
 			continue
 		}
 		name := templatesDir + "/" + e.Name()
+		data, err := fs.ReadFile(l.fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{File: name, Msg: readError(err), Dir: l.dir})
+			continue
+		}
+		merged[name], origin[name] = &fstest.MapFile{Data: data, Mode: 0o644}, l.dir
+	}
+	return problems
+}
+
+// overlayDrills copies the layer's drills/*.yaml over merged. A *.yml file
+// there is refused as a likely misspelling.
+func (l layer) overlayDrills(merged fstest.MapFS, origin map[string]string) []Problem {
+	var problems []Problem
+	entries, err := fs.ReadDir(l.fsys, drillsDir)
+	if err != nil {
+		return append(problems, Problem{File: drillsDir, Msg: readError(err), Dir: l.dir})
+	}
+	for _, e := range entries {
+		name := drillsDir + "/" + e.Name()
+		switch {
+		case e.IsDir():
+			continue
+		case path.Ext(e.Name()) == ".yml":
+			problems = append(problems, Problem{File: name, Msg: "a drill scenario file ends in .yaml", Dir: l.dir})
+			continue
+		case path.Ext(e.Name()) != ".yaml":
+			continue
+		}
 		data, err := fs.ReadFile(l.fsys, name)
 		if err != nil {
 			problems = append(problems, Problem{File: name, Msg: readError(err), Dir: l.dir})

@@ -51,6 +51,7 @@ func TestBuiltinFSLayout(t *testing.T) {
 		// keepNames relies on it: each built-in template is NAME.tmpl.
 		want = append(want, "templates/"+name+".tmpl")
 	}
+	want = append(want, "drills/registry-failure.yaml", "drills/transport-degradation.yaml")
 	assert.ElementsMatch(t, want, names)
 
 	// Each call is a fresh copy.
