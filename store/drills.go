@@ -224,12 +224,13 @@ func (s *Store) deliverTx(ctx context.Context, tx *sql.Tx, incID int64, d model.
 	return len(due), nil
 }
 
-// DeliverInjects writes to the timelines of every running drill (declared,
-// neither resolved nor called off) the injects due at now, in one
-// transaction, and returns how many it wrote. Consoles call it on their
-// clock tick when a drill's next inject is due (model's
-// Drill.NextInjectAt); calling it again, from any process, writes nothing
-// more.
+// DeliverInjects writes to the timeline of every declared drill the
+// injects due at now (model's Drill.Due), in one transaction, and returns
+// how many it wrote. Consoles call it on their clock tick when a drill's
+// next inject is due (model's Drill.NextInjectAt); calling it again, from
+// any process, writes nothing more. An inject revealed before the drill
+// ended (its incident resolved, or called off) is still written, should
+// no console have been there to write it in time; none after.
 func (s *Store) DeliverInjects(ctx context.Context, now time.Time) (int, error) {
 	total := 0
 	err := s.WithTx(ctx, func(tx *sql.Tx) error {
@@ -240,7 +241,8 @@ func (s *Store) DeliverInjects(ctx context.Context, now time.Time) (int, error) 
 		}
 		rows, err := collect(ctx, tx, func(row interface{ Scan(...any) error }, r *running) error {
 			return scanDrill(row, &r.d, &r.incID)
-		}, "SELECT "+drillColumns+", i.id"+drillFrom+" WHERE i.id IS NOT NULL AND d.ended_at IS NULL AND i.resolved_at IS NULL")
+		}, "SELECT "+drillColumns+", i.id"+drillFrom+` WHERE i.id IS NOT NULL
+			AND d.injects_delivered < json_array_length(d.scenario_json, '$.injects')`)
 		if err != nil {
 			return err
 		}
@@ -261,9 +263,9 @@ func (s *Store) DeliverInjects(ctx context.Context, now time.Time) (int, error) 
 
 // EndDrill calls a drill off at now, recording the reason (an empty one
 // is "called off by ACTOR"). An armed drill can then no longer be
-// declared; a running one gets no more injects, and a drill-ended event
-// (not progress) on its incident's timeline, which stays open to be
-// resolved or closed like any other. A drill already called off, or over
+// declared. A running one gets the injects due by now, then no more, and a
+// drill-ended event (not progress) on its incident's timeline, which
+// stays open to be resolved or closed like any other. A drill already called off, or over
 // (its incident resolved: the score is final), is model.ErrConflict; an
 // unknown one model.ErrNotFound.
 func (s *Store) EndDrill(ctx context.Context, id int64, reason, actor string, now time.Time) error {
@@ -283,6 +285,15 @@ func (s *Store) EndDrill(ctx context.Context, id int64, reason, actor string, no
 		case d.Over():
 			return fmt.Errorf("%w: drill %d is over (%s was resolved at %s): its score is final",
 				model.ErrConflict, id, model.FormatKey(d.Incident), model.FormatTime(d.IncidentResolvedAt))
+		}
+		if d.Incident != 0 {
+			incID, err := incidentID(ctx, tx, d.Incident)
+			if err != nil {
+				return err
+			}
+			if _, err := s.deliverTx(ctx, tx, incID, d, now); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE drills SET ended_at = ?, end_reason = ? WHERE id = ?",
 			millis(now), reason, id); err != nil {

@@ -313,6 +313,10 @@ func TestEndDrill(t *testing.T) {
 	assert.Zero(t, n, "no inject after the call-off")
 	got2, err := s.Get(ctx, inc.Number)
 	require.NoError(t, err)
+	assert.Equal(t, map[time.Time]string{
+		at(0):               "DRILL inject: Registry health checks failing",
+		at(2 * time.Minute): "DRILL inject: WebSocket connections dropping",
+	}, injectsOf(got2), "the inject due before the call-off is written with it; none after")
 	last := last(t, got2)
 	assert.Equal(t, model.Event{ID: last.ID, At: at(3 * time.Minute), Actor: "alice", Kind: model.EventDrillEnded,
 		Text: "DRILL called off: real incident started"}, last)
@@ -323,7 +327,7 @@ func TestEndDrill(t *testing.T) {
 	over := startDrill(t, s)
 	inc = declareDrill(t, s, over, at(20*time.Second))
 	_, err = s.Apply(ctx, inc.Number, func(inc *model.Incident) (model.Event, error) {
-		return inc.Resolve(at(20*time.Minute), "alice", "", "drill")
+		return inc.Resolve(at(3*time.Minute), "alice", "", "drill")
 	})
 	require.NoError(t, err)
 	err = s.EndDrill(ctx, over.ID, "done", "alice", at(time.Hour))
@@ -332,10 +336,16 @@ func TestEndDrill(t *testing.T) {
 	got, err = s.Drill(ctx, over.ID)
 	require.NoError(t, err)
 	assert.Equal(t, model.DrillOver, got.State())
-	assert.Equal(t, at(20*time.Minute), got.IncidentResolvedAt)
+	assert.Equal(t, at(3*time.Minute), got.IncidentResolvedAt)
 	n, err = s.DeliverInjects(ctx, at(time.Hour))
 	require.NoError(t, err)
-	assert.Zero(t, n, "an over drill gets no more injects")
+	assert.Equal(t, 1, n, "no console wrote the T+2m inject before the resolution at T+3m: it is written now")
+	n, err = s.DeliverInjects(ctx, at(2*time.Hour))
+	require.NoError(t, err)
+	assert.Zero(t, n, "and none revealed after the resolution")
+	got3, err := s.Get(ctx, inc.Number)
+	require.NoError(t, err)
+	assert.Len(t, injectsOf(got3), 2)
 
 	err = s.EndDrill(ctx, 99, "x", "bob", at(time.Hour))
 	assert.ErrorIs(t, err, model.ErrNotFound)
