@@ -87,11 +87,11 @@ func (d TemplateData) WithDrill(dr Drill, score DrillScore, now time.Time, loc *
 	for _, r := range score.Rows {
 		switch {
 		case r.Met:
-			dd.Strengths = append(dd.Strengths, fmt.Sprintf("%s: %s, within the %s target", r.Name, r.MeasuredText(), preciseDuration(r.Target)))
+			dd.Strengths = append(dd.Strengths, fmt.Sprintf("%s: %s, within the %s target", r.Name, r.MeasuredText(), PreciseDuration(r.Target)))
 		case r.Missed && r.Reached:
-			dd.Improvements = append(dd.Improvements, fmt.Sprintf("%s: %s, over the %s target", r.Name, r.MeasuredText(), preciseDuration(r.Target)))
+			dd.Improvements = append(dd.Improvements, fmt.Sprintf("%s: %s, over the %s target", r.Name, r.MeasuredText(), PreciseDuration(r.Target)))
 		case r.Missed:
-			dd.Improvements = append(dd.Improvements, fmt.Sprintf("%s: not reached; the %s target passed at %s", r.Name, preciseDuration(r.Target), TimeWithZone(r.DueAt, loc)))
+			dd.Improvements = append(dd.Improvements, fmt.Sprintf("%s: not reached; the %s target passed at %s", r.Name, PreciseDuration(r.Target), TimeWithZone(r.DueAt, loc)))
 		}
 	}
 	for _, o := range dr.Scenario.Objectives {
@@ -103,7 +103,7 @@ func (d TemplateData) WithDrill(dr Drill, score DrillScore, now time.Time, loc *
 		dd.Objectives = append(dd.Objectives, ov)
 	}
 	for i, in := range dr.Revealed(now) {
-		dd.Injects = append(dd.Injects, InjectEntry{Offset: "T+" + preciseDuration(in.At),
+		dd.Injects = append(dd.Injects, InjectEntry{Offset: "T+" + PreciseDuration(in.At),
 			At: TimeWithZone(dr.InjectAt(i), loc), Text: PlainLine(in.Text)})
 	}
 	d.Drill, d.IsDrill = dd, true
@@ -133,7 +133,7 @@ func (d TemplateData) WithActionItems(items []ActionItem, now time.Time, loc *ti
 func ScoreLines(s DrillScore) []ScoreLine {
 	out := make([]ScoreLine, 0, len(s.Rows))
 	for _, r := range s.Rows {
-		out = append(out, ScoreLine{Name: r.Name, Target: "< " + preciseDuration(r.Target),
+		out = append(out, ScoreLine{Name: r.Name, Target: "< " + PreciseDuration(r.Target),
 			Measured: r.MeasuredText(), Result: r.Result()})
 	}
 	return out
@@ -201,6 +201,14 @@ type DrillDoc struct {
 	EndedAt          *string       `json:"ended_at"`       // called off
 	EndReason        string        `json:"end_reason"`
 	Score            DrillScoreDoc `json:"score"`
+	Revealed         []InjectDoc   `json:"revealed"` // the injects revealed, in order
+}
+
+// InjectDoc is an inject revealed.
+type InjectDoc struct {
+	OffsetSeconds float64 `json:"offset_seconds"` // after T0
+	At            string  `json:"at"`
+	Text          string  `json:"text"`
 }
 
 // DrillScoreDoc is a drill's score. Times are in seconds.
@@ -235,6 +243,10 @@ func (d Drill) Doc(inc *Incident, now time.Time) DrillDoc {
 		InjectsDelivered: d.InjectsDelivered, EndedAt: docTime(d.EndedAt), EndReason: d.EndReason,
 		Score: DrillScoreDoc{Met: s.Met, Missed: s.Missed, Total: len(s.Rows), Complete: s.Complete,
 			Summary: s.Summary(), Rows: []ScoreRowDoc{}},
+		Revealed: []InjectDoc{},
+	}
+	for i, in := range d.Revealed(now) {
+		doc.Revealed = append(doc.Revealed, InjectDoc{OffsetSeconds: in.At.Seconds(), At: FormatTime(d.InjectAt(i)), Text: in.Text})
 	}
 	if d.Incident != 0 {
 		key := FormatKey(d.Incident)

@@ -31,6 +31,24 @@ type DrillTargets struct {
 	Resolution  time.Duration `json:"resolution,omitempty"`  // declared to resolved
 }
 
+// String is the targets for people: "detection < 1m, acknowledgment <
+// 5m, resolution < 30m", leaving out those not scored; "none".
+func (t DrillTargets) String() string {
+	var parts []string
+	for _, p := range []struct {
+		name string
+		d    time.Duration
+	}{{"detection", t.Detection}, {"acknowledgment", t.Acknowledge}, {"resolution", t.Resolution}} {
+		if p.d > 0 {
+			parts = append(parts, p.name+" < "+PreciseDuration(p.d))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Scenario is a drill scenario as its data file gives it
 // (playbooks/data/drills/NAME.yaml), snapshotted in a drill when started.
 type Scenario struct {
@@ -385,19 +403,21 @@ func (r ScoreRow) MeasuredText() string {
 	if !r.Reached {
 		return "not reached"
 	}
-	return preciseDuration(r.Measured)
+	return PreciseDuration(r.Measured)
 }
 
-// preciseDuration writes a duration to the second: "45s", "6m 10s",
-// "1h 2m 3s". Drill times are short, and the second matters against a
-// one-minute target.
-func preciseDuration(d time.Duration) string {
+// PreciseDuration writes a duration to the second, truncated: "45s",
+// "6m 10s", "2h", "1h 2m 3s". Drill times are short, and the second
+// matters against a one-minute target.
+func PreciseDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
 	d = d.Truncate(time.Second)
 	h, m, s := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
 	switch {
+	case h > 0 && m == 0 && s == 0:
+		return fmt.Sprintf("%dh", h)
 	case h > 0:
 		return fmt.Sprintf("%dh %dm %ds", h, m, s)
 	case m > 0 && s > 0:

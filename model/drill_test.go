@@ -307,6 +307,13 @@ func TestScoreSummaryAndText(t *testing.T) {
 
 	long := model.ScoreRow{Reached: true, Measured: time.Hour + 2*time.Minute + 3*time.Second + 900*time.Millisecond}
 	assert.Equal(t, "1h 2m 3s", long.MeasuredText(), "to the second, truncated")
+	assert.Equal(t, "2h", model.PreciseDuration(2*time.Hour))
+	assert.Equal(t, "2h 0m 1s", model.PreciseDuration(2*time.Hour+time.Second))
+	assert.Equal(t, "0s", model.PreciseDuration(999*time.Millisecond))
+
+	assert.Equal(t, "detection < 1m, acknowledgment < 5m, resolution < 30m", registryFailure().Targets.String())
+	assert.Equal(t, "resolution < 2h", model.DrillTargets{Resolution: 2 * time.Hour}.String())
+	assert.Equal(t, "none", model.DrillTargets{}.String())
 }
 
 func TestScenarioValidate(t *testing.T) {
@@ -454,6 +461,9 @@ func TestDrillDoc(t *testing.T) {
 				map[string]any{"name": "Time to resolution", "target_seconds": 1800.0, "measured_seconds": nil,
 					"due_at": nil, "result": "pending"},
 			},
+		},
+		"revealed": []any{
+			map[string]any{"offset_seconds": 0.0, "at": "2025-03-14T09:00:00.000Z", "text": "Registry health checks failing"},
 		},
 	}, doc)
 
