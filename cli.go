@@ -63,12 +63,16 @@ func runDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 	reason := fs.String("reason", "", "why, when --severity overrides the assessment")
 	detected := fs.String("detected-at", "", "when it was detected (RFC 3339), default now")
 	asJSON := fs.Bool("json", false, "print the incident as JSON instead of its key")
+	drill := fs.String("drill", "", "declare the incident of this drill (see warroom drill): the other flags default to its scenario's")
 	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usageError{fmt.Sprintf("declare takes no arguments (got %q); use --title", pos[0])}
+	}
+	if *drill != "" {
+		return declareDrillFlags(g, fs, *drill, *detected, *asJSON, stdout)
 	}
 	if strings.TrimSpace(*title) == "" {
 		return usageError{"declare needs --title: say what is broken"}
@@ -161,9 +165,20 @@ func runList(g globals, args []string, stdout, stderr io.Writer) error {
 			ic = "-"
 		}
 		t.add(inc.Key(), inc.Severity.String(), string(inc.Status), inc.Phase.String(),
-			inc.Progress.String(), nextText(inc, now), ui.Fit(ic, 20), ui.Fit(inc.Title, 60))
+			inc.Progress.String(), nextText(inc, now), ui.Fit(ic, 20), ui.Fit(drillTitle(inc), 60))
 	}
 	return t.write(stdout, "")
+}
+
+// drillTitle is the title a list shows: a drill's starts with DRILL
+// (unless it does already, as the scenario's default title does), so that
+// no exercise is taken for a real incident; the title is the last column,
+// so scripts reading the others are not thrown.
+func drillTitle(inc *model.Incident) string {
+	if inc.IsDrill() && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(inc.Title)), "DRILL") {
+		return "DRILL " + inc.Title
+	}
+	return inc.Title
 }
 
 // nextText is what an incident waits for, as the board's column shows it:
@@ -299,6 +314,9 @@ func printIncident(w io.Writer, inc *model.Incident, cat model.Catalog, now time
 		return t.In(loc).Format("2006-01-02 15:04:05 MST")
 	}
 	fmt.Fprintf(w, "%s  %s %s  %s\n", inc.Key(), inc.Severity, inc.Severity.Label(), ui.Sanitize(inc.Title))
+	if inc.IsDrill() {
+		fmt.Fprintf(w, "%s (drill %d: warroom drill show %d)\n", model.DrillBanner, inc.DrillID, inc.DrillID)
+	}
 	fmt.Fprintf(w, "status %s · phase %s · declared by %s\n", inc.Status, inc.Phase, ui.Sanitize(inc.CreatedBy))
 	fmt.Fprintf(w, "detected %s (%s ago)\n", at(inc.DetectedAt), ui.Ago(now, inc.DetectedAt))
 	fmt.Fprintf(w, "severity: %s\n", ui.Sanitize(inc.SeverityReason))
@@ -437,8 +455,21 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 		}
 		return usageError{fmt.Sprintf("unknown template %q (want one of %s)", *name, strings.Join(names, ", "))}
 	}
-	return withIncident(g, pos[0], func(_ context.Context, _ *store.Store, cat model.Catalog, inc *model.Incident) error {
-		text, err := t.Fill(model.NewTemplateData(inc, cat, time.Now(), time.Local))
+	return withIncident(g, pos[0], func(ctx context.Context, st *store.Store, cat model.Catalog, inc *model.Incident) error {
+		now := time.Now()
+		data := model.NewTemplateData(inc, cat, now, time.Local)
+		if inc.IsDrill() {
+			d, err := st.DrillOfIncident(ctx, inc.Number)
+			if err != nil {
+				return err
+			}
+			data = data.WithDrill(d, model.ScoreDrill(d, inc, now), now, time.Local)
+		}
+		items, err := st.ActionItems(ctx, inc.Number)
+		if err != nil {
+			return err
+		}
+		text, err := t.Fill(data.WithActionItems(items, now, time.Local))
 		if err != nil {
 			return err
 		}
@@ -475,12 +506,27 @@ func runExport(g globals, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		now := time.Now()
+		var drill *model.Drill
+		if inc.IsDrill() {
+			d, err := st.DrillOfIncident(ctx, inc.Number)
+			if err != nil {
+				return err
+			}
+			drill = &d
+		}
 		var b bytes.Buffer
-		if *format == "json" {
+		switch {
+		case *format == "json" && drill != nil:
+			if err := writeJSON(&b, inc.DrillExport(*drill, review, items, now)); err != nil {
+				return err
+			}
+		case *format == "json":
 			if err := writeJSON(&b, inc.Export(review, items, now)); err != nil {
 				return err
 			}
-		} else {
+		case drill != nil:
+			b.WriteString(model.DrillMarkdown(*drill, inc, review, items, cat, now, time.Local))
+		default:
 			b.WriteString(model.Markdown(inc, review, items, cat, now, time.Local))
 		}
 		if *output == "" || *output == "-" {

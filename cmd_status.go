@@ -91,6 +91,9 @@ type statusSummary struct {
 	breached int
 	worst    model.Severity // of the open incidents; 0 when none is open
 	next     *statusNext    // nil when nothing of an open incident is running
+	// drills counts the open incidents that are drills' (counted in open
+	// too: they run the same clocks), so the line can say so.
+	drills int
 }
 
 // statusNext is the deadline of an open incident due soonest, or a due
@@ -101,6 +104,7 @@ type statusNext struct {
 	what     string // "ACK", "UPD", "ESC T2"
 	dueAt    time.Time
 	state    model.DeadlineState // ok, warning or breached (a due escalation is breached)
+	drill    bool                // the incident is a drill's
 }
 
 // summarize counts the incidents and finds the deadline due soonest among
@@ -123,6 +127,9 @@ func summarize(incs []*model.Incident, now time.Time) statusSummary {
 			continue
 		}
 		s.open++
+		if inc.IsDrill() {
+			s.drills++
+		}
 		if s.worst == 0 || inc.Severity < s.worst {
 			s.worst = inc.Severity
 		}
@@ -135,7 +142,7 @@ func summarize(incs []*model.Incident, now time.Time) statusSummary {
 			continue
 		}
 		if s.next == nil || n.dueAt.Before(s.next.dueAt) {
-			n.key, n.severity = inc.Key(), inc.Severity
+			n.key, n.severity, n.drill = inc.Key(), inc.Severity, inc.IsDrill()
 			s.next = &n
 		}
 	}
@@ -143,14 +150,29 @@ func summarize(incs []*model.Incident, now time.Time) statusSummary {
 }
 
 // label is the next deadline as the board's column shows it, with its
-// incident: "INC-0004 ACK +04:12". clean, if not nil, cleans the short
-// name first.
+// incident: "INC-0004 ACK +04:12", "INC-0005 DRILL ACK 03:10" for a
+// drill's. clean, if not nil, cleans the short name first.
 func (n *statusNext) label(now time.Time, clean func(string) string) string {
 	what := n.what
 	if clean != nil {
 		what = clean(what)
 	}
-	return n.key + " " + ui.Fit(what, 12) + " " + ui.Countdown(n.dueAt.Sub(now))
+	key := n.key
+	if n.drill {
+		key += " DRILL"
+	}
+	return key + " " + ui.Fit(what, 12) + " " + ui.Countdown(n.dueAt.Sub(now))
+}
+
+// openText is "3 open", "3 open (1 drill)", "3 open (2 drills)".
+func (s statusSummary) openText() string {
+	if s.drills == 0 {
+		return fmt.Sprintf("%d open", s.open)
+	}
+	if s.drills == 1 {
+		return fmt.Sprintf("%d open (1 drill)", s.open)
+	}
+	return fmt.Sprintf("%d open (%d drills)", s.open, s.drills)
 }
 
 // tmuxClean removes "#" from text for tmux, which reads "#[" and "#{" as
@@ -165,7 +187,7 @@ func (s statusSummary) text(now time.Time) string {
 	if s.open == 0 {
 		parts = append(parts, "no open incidents")
 	} else {
-		parts = append(parts, fmt.Sprintf("%d open, worst %s", s.open, s.worst))
+		parts = append(parts, fmt.Sprintf("%s, worst %s", s.openText(), s.worst))
 	}
 	if s.resolved > 0 {
 		parts = append(parts, fmt.Sprintf("%d resolved", s.resolved))
@@ -201,7 +223,7 @@ func (s statusSummary) tmux(now time.Time) string {
 	if s.open == 0 {
 		return "#[fg=" + tmuxMuted + "]no open incidents#[default]"
 	}
-	line := fmt.Sprintf("#[fg=%s,bold]%s#[default] %d open", tmuxSeverity[s.worst], s.worst, s.open)
+	line := fmt.Sprintf("#[fg=%s,bold]%s#[default] %s", tmuxSeverity[s.worst], s.worst, s.openText())
 	if s.next == nil {
 		return line
 	}
@@ -219,6 +241,9 @@ type statusDoc struct {
 	Breached      int             `json:"breached"`
 	WorstSeverity *model.Severity `json:"worst_severity"` // null when nothing is open
 	Next          *statusNextDoc  `json:"next"`           // null when nothing is running
+	// Drills counts the open incidents that are drills' (included in
+	// Open); left out when none is.
+	Drills int `json:"drills,omitempty"`
 }
 
 type statusNextDoc struct {
@@ -232,10 +257,13 @@ type statusNextDoc struct {
 	// (negative once due).
 	RemainingSeconds int64               `json:"remaining_seconds"`
 	State            model.DeadlineState `json:"state"` // ok, warning or breached
+	// Drill: the incident is a drill's, not a real one; left out for a
+	// real incident.
+	Drill bool `json:"drill,omitempty"`
 }
 
 func (s statusSummary) doc(now time.Time) statusDoc {
-	d := statusDoc{Open: s.open, Resolved: s.resolved, Breached: s.breached}
+	d := statusDoc{Open: s.open, Resolved: s.resolved, Breached: s.breached, Drills: s.drills}
 	if s.worst != 0 {
 		w := s.worst
 		d.WorstSeverity = &w
@@ -244,6 +272,7 @@ func (s statusSummary) doc(now time.Time) statusDoc {
 		d.Next = &statusNextDoc{
 			Key: n.key, Severity: n.severity, Deadline: ui.Sanitize(n.what),
 			DueAt: n.dueAt.UTC(), RemainingSeconds: int64(n.dueAt.Sub(now) / time.Second), State: n.state,
+			Drill: n.drill,
 		}
 	}
 	return d

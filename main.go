@@ -132,6 +132,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runServe(g, rest, stdout, stderr)
 	case "playbooks":
 		err = runPlaybooks(g, rest, stdout, stderr)
+	case "drill":
+		err = runDrill(g, rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -176,6 +178,9 @@ usage:
   warroom status [--tmux|--json]           one line for a status bar
   warroom playbooks validate [DIR] | export DIR [--force]
                                            check custom playbooks, or write the built-ins
+  warroom drill list | start NAME | declare ID | show ID | aar ID | stop ID
+                                           run a drill (seed §8.2) as an incident marked DRILL,
+                                           scored against its targets; aar: the after-action review
 
 flags for every command:
   --db PATH   database file (default $WARROOM_DB, else $XDG_DATA_HOME/warroom/warroom.db)

@@ -506,6 +506,13 @@ func TestDrillExport(t *testing.T) {
 **Score**: 2/3 met, 1 pending
 `, score)
 
+	inc.Timeline = append(inc.Timeline,
+		model.Event{At: at(2 * time.Minute), Actor: model.DrillActor, Kind: model.EventInject, Text: "DRILL inject: WebSocket *connections* dropping"},
+		model.Event{At: at(9 * time.Minute), Actor: "bob", Kind: model.EventDrillEnded, Text: "DRILL called off: real incident"})
+	md = model.DrillMarkdown(d, inc, model.Review{}, nil, testCatalog(), now, time.UTC)
+	assert.Contains(t, md, "\n- 2025-03-14 09:02 UTC (+00:00): DRILL inject: WebSocket \\*connections\\* dropping\n", "injects are on the report's timeline, escaped")
+	assert.Contains(t, md, "\n- 2025-03-14 09:09 UTC (+00:00): DRILL called off: real incident\n")
+
 	plain := model.Markdown(inc, model.Review{}, nil, testCatalog(), now, time.UTC)
 	assert.True(t, strings.HasPrefix(plain, "# Post-Incident Review Report - DRILL\n"))
 	assert.Contains(t, plain, "## Drill Score\n\nThis incident is the exercise of drill 3; `warroom drill show 3` has its score.\n")

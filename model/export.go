@@ -438,7 +438,8 @@ func firstLine(s string) string {
 // (the seed's "Event occurred", "Detection", "Response initiated",
 // "Resolution", "Recovery complete") and what the timeline recorded in
 // between (escalations, the fix, notes, status updates and
-// communications, severity changes, reopening), oldest first.
+// communications, severity changes, reopening, a drill's injects and its
+// call-off), oldest first.
 func (m *mdWriter) timelineEntries() []timelineEntry {
 	inc := m.inc
 	var out []timelineEntry
@@ -479,6 +480,8 @@ func (m *mdWriter) timelineEntries() []timelineEntry {
 			add(e.At, "Severity changed%s: %s", by(e.Actor), mdInline(e.Text))
 		case EventReopened:
 			add(e.At, "Reopened%s: %s", by(e.Actor), mdInline(e.Text))
+		case EventInject, EventDrillEnded:
+			add(e.At, "%s", mdInline(e.Text)) // "DRILL inject: ...", "DRILL called off: ..."
 		case EventResolved:
 			resolvedOnTimeline = true
 			add(e.At, "Resolution%s: %s", by(e.Actor), mdInline(e.Text))
