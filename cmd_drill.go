@@ -436,11 +436,7 @@ func declareDrill(g globals, ref string, o drillOverrides, now time.Time, asJSON
 	if err != nil {
 		return err
 	}
-	sc := d.Scenario
-	decl := model.Declaration{
-		Title: "DRILL: " + sc.Title, Impact: sc.Impact, CustomersPct: sc.CustomersPct,
-		Services: append([]string{}, sc.Services...), DetectedAt: now, StartedAt: d.StartedAt, Actor: actor(g),
-	}
+	decl := d.Declaration(now, actor(g))
 	if o.title != nil {
 		if strings.TrimSpace(*o.title) == "" {
 			return usageError{"--title is empty: say what is broken, or leave it out for the scenario's"}

@@ -246,6 +246,19 @@ func (d Drill) asOf(now time.Time) time.Time {
 	return now
 }
 
+// Declaration is the declaration of the drill's incident as the scenario
+// proposes it, detected at now by actor: the title "DRILL: " and the
+// scenario's, its services, impact and share of customers (so the §2.2
+// assessment proposes the scenario's severity; the team may choose
+// another, as for any incident, and the score notes it), started at T0.
+func (d Drill) Declaration(now time.Time, actor string) Declaration {
+	sc := d.Scenario
+	return Declaration{
+		Title: "DRILL: " + sc.Title, Impact: sc.Impact, CustomersPct: sc.CustomersPct,
+		Services: append([]string(nil), sc.Services...), DetectedAt: now, StartedAt: d.StartedAt, Actor: actor,
+	}
+}
+
 // InjectAt is when the scenario's inject i is revealed: T0 plus its
 // offset.
 func (d Drill) InjectAt(i int) time.Time { return d.StartedAt.Add(d.Scenario.Injects[i].At) }

@@ -165,6 +165,23 @@ func drillIncident(t *testing.T, sev model.Severity, det, ack, res time.Duration
 	return inc
 }
 
+// TestDrillDeclaration: the scenario proposes the declaration; the
+// assessment then proposes its severity.
+func TestDrillDeclaration(t *testing.T) {
+	d := drillAt()
+	decl := d.Declaration(at(45*time.Second), "alice")
+	assert.Equal(t, model.Declaration{
+		Title: "DRILL: Complete Registry Failure", Impact: model.ImpactCritical, CustomersPct: 100,
+		Services: []string{"registry"}, DetectedAt: at(45 * time.Second), StartedAt: t0, Actor: "alice",
+	}, decl)
+	decl.Services[0] = "changed"
+	assert.Equal(t, "registry", d.Scenario.Services[0], "the declaration's services are its own")
+	inc, _, err := model.Declare(d.Declaration(at(45*time.Second), "alice"), testCatalog())
+	require.NoError(t, err)
+	assert.Equal(t, model.P1, inc.Severity)
+	assert.Equal(t, t0, inc.StartedAt)
+}
+
 // row is a score row as the tests write it: whether reached, the time
 // measured, met, missed.
 type row struct {
