@@ -277,20 +277,30 @@ func (r *MetricRecord) startKnown() bool {
 	return !r.StartedAt.IsZero() && r.StartedAt.Before(r.DetectedAt)
 }
 
-// breaches evaluates the record's milestones at now as the incident
-// screen does and calls fn with each one missed or breached.
-func (r *MetricRecord) breaches(now time.Time, fn func(MilestoneTarget)) {
-	inc := Incident{
-		Status:    r.Status,
-		StartedAt: r.StartedAt, DetectedAt: r.DetectedAt, AcknowledgedAt: r.AcknowledgedAt,
-		MitigatedAt: r.MitigatedAt, ResolvedAt: r.ResolvedAt, PostMortemAt: r.PostMortemAt,
-		ClosedAt: r.ClosedAt, Review: r.Review, Policy: r.Policy,
+// breached reports whether the incident's milestone m is missed or
+// breached at now: the two states of Incident.Deadlines that are SLA
+// breaches (see evaluate), worked out without the rest of a Deadline.
+// TestBreachedMatchesDeadlines holds the two together.
+func (inc *Incident) breached(m MilestoneTarget, now time.Time) bool {
+	start := inc.anchor(m.From)
+	if start.IsZero() {
+		return false // pending, or skipped
 	}
-	for _, m := range r.Policy.Milestones {
-		if s := inc.evaluate(m, now).State; s == StateBreached || s == StateMissed {
-			fn(m)
-		}
+	due := start.Add(m.Within)
+	if done := inc.reachedAt(m.ID); !done.IsZero() {
+		return done.After(due) // missed; else met
 	}
+	return inc.Status != StatusClosed && !now.Before(due) // breached; else skipped or running
+}
+
+// load fills in, on an incident the caller reuses from record to record,
+// the fields the deadlines read: much cheaper than a whole new Incident
+// for each.
+func (r *MetricRecord) load(inc *Incident) {
+	inc.Status = r.Status
+	inc.StartedAt, inc.DetectedAt, inc.AcknowledgedAt = r.StartedAt, r.DetectedAt, r.AcknowledgedAt
+	inc.MitigatedAt, inc.ResolvedAt, inc.PostMortemAt = r.MitigatedAt, r.ResolvedAt, r.PostMortemAt
+	inc.ClosedAt, inc.Review = r.ClosedAt, r.Review
 }
 
 // detectedOrder orders records by detection, then number.
@@ -327,9 +337,6 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 		f.Until = now
 	}
 	m := Metrics{Filter: f, Now: now, BySeverity: map[Severity]int{}}
-	for _, s := range Severities {
-		m.BySeverity[s] = 0
-	}
 
 	nl := now.In(loc)
 	first := time.Date(nl.Year(), nl.Month()-(MonthsShown-1), 1, 0, 0, 0, 0, loc)
@@ -351,13 +358,27 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 		service string
 		cause   CauseCategory
 	}
-	lastSeen := map[serviceCause]time.Time{}
+	// counts by severity (index 1..4; 0 for an invalid one)
+	type bySeverity [P4 + 1]int
 	var (
+		lastSeen               = map[serviceCause]time.Time{}
 		mttd, mtta, mttm, mttr mean
 		prevDetect, prevRes    mean
 		causes                 = map[CauseCategory]int{}
+		sevCount               bySeverity
 		breachIdx              = map[MilestoneID]int{}
+		breachSev              []bySeverity // by m.Breaches' index
+		// the index in m.Breaches of each milestone of a policy, by its
+		// milestones' backing array: the store shares one per snapshot
+		policyIdx = map[*MilestoneTarget][]int{}
+		inc       Incident
 	)
+	sevIndex := func(s Severity) int {
+		if !s.Valid() {
+			return 0
+		}
+		return int(s)
+	}
 	for i := range records {
 		r := &records[i]
 		// Every earlier incident counts for repeats, whatever the filter.
@@ -374,8 +395,7 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 		if f.Severity != 0 && r.Severity != f.Severity {
 			continue
 		}
-		det := r.DetectedAt.In(loc)
-		if mi := monthIndex(first, det); mi >= 0 && mi < MonthsShown {
+		if mi := monthIndex(first, r.DetectedAt.In(loc)); mi >= 0 && mi < MonthsShown {
 			m.Monthly[mi].Count++
 		}
 		if hasPrev && !r.DetectedAt.Before(prevSince) && r.DetectedAt.Before(f.Since) {
@@ -389,7 +409,8 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 		}
 
 		m.Total++
-		m.BySeverity[r.Severity]++
+		sev := sevIndex(r.Severity)
+		sevCount[sev]++
 		if r.Status == StatusResolved || r.Status == StatusClosed {
 			m.Resolved++
 		} else {
@@ -408,31 +429,52 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 			causes[r.Cause]++
 		}
 
+		ms := r.Policy.Milestones
+		if len(ms) == 0 {
+			continue
+		}
 		// Every milestone of the snapshots is listed, breached or not, in
 		// the order of the first snapshot that has it.
-		for _, mt := range r.Policy.Milestones {
-			if _, ok := breachIdx[mt.ID]; ok {
-				continue
+		idx, ok := policyIdx[&ms[0]]
+		if !ok || len(idx) != len(ms) {
+			idx = make([]int, len(ms))
+			for j, mt := range ms {
+				bi, ok := breachIdx[mt.ID]
+				if !ok {
+					bi = len(m.Breaches)
+					breachIdx[mt.ID] = bi
+					m.Breaches = append(m.Breaches, BreachCount{Milestone: mt.ID, Name: mt.Name})
+					breachSev = append(breachSev, bySeverity{})
+				}
+				idx[j] = bi
 			}
-			breachIdx[mt.ID] = len(m.Breaches)
-			bc := BreachCount{Milestone: mt.ID, Name: mt.Name, BySeverity: map[Severity]int{}}
-			for _, s := range Severities {
-				bc.BySeverity[s] = 0
-			}
-			m.Breaches = append(m.Breaches, bc)
+			policyIdx[&ms[0]] = idx
 		}
+		r.load(&inc)
 		breached := false
-		r.breaches(now, func(mt MilestoneTarget) {
-			breached = true
-			bc := &m.Breaches[breachIdx[mt.ID]]
-			bc.BySeverity[r.Severity]++
-			bc.Total++
-		})
+		for j, mt := range ms {
+			if inc.breached(mt, now) {
+				breached = true
+				breachSev[idx[j]][sev]++
+				m.Breaches[idx[j]].Total++
+			}
+		}
 		if breached {
 			m.BreachedIncidents++
 		}
 	}
 
+	toMap := func(c bySeverity) map[Severity]int {
+		out := make(map[Severity]int, len(Severities))
+		for _, s := range Severities {
+			out[s] = c[s]
+		}
+		return out
+	}
+	m.BySeverity = toMap(sevCount)
+	for i := range m.Breaches {
+		m.Breaches[i].BySeverity = toMap(breachSev[i])
+	}
 	m.MTTD, m.MTTA, m.MTTM, m.MTTR = mttd.stat(), mtta.stat(), mttm.stat(), mttr.stat()
 	m.ResolutionRate = rate(m.Resolved, m.Total)
 	m.RepeatRate = rate(m.Repeats, m.Total)

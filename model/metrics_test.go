@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -507,4 +508,71 @@ func TestPeriods(t *testing.T) {
 		_, err := model.ParsePeriod(bad)
 		assert.ErrorIs(t, err, model.ErrInvalid, bad)
 	}
+}
+
+// TestBreachedMatchesDeadlines: the breaches ComputeMetrics counts are the
+// milestones the incident screen (Incident.Deadlines) shows as missed or
+// breached, over a few hundred incidents in every state.
+func TestBreachedMatchesDeadlines(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	now := mt("2025-06-20 12:00")
+	// maybe is t plus up to 3 days, or zero (not reached) one time in three.
+	maybe := func(t time.Time) time.Time {
+		if t.IsZero() || rng.IntN(3) == 0 {
+			return time.Time{}
+		}
+		return model.Millis(t.Add(time.Duration(rng.Int64N(int64(72 * time.Hour)))))
+	}
+	var records []model.MetricRecord
+	want := map[model.MilestoneID]int{}
+	wantIncidents := 0
+	for n := range 400 {
+		sev := model.Severities[rng.IntN(4)]
+		det := model.Millis(now.Add(-time.Duration(rng.Int64N(int64(20 * 24 * time.Hour)))))
+		inc := model.Incident{
+			Number: int64(n + 1), Severity: sev, Status: model.StatusOpen, DetectedAt: det, Policy: testPolicy(sev),
+		}
+		if rng.IntN(2) == 0 {
+			inc.StartedAt = det.Add(-time.Duration(rng.IntN(20)) * time.Minute)
+		}
+		inc.AcknowledgedAt = maybe(det)
+		inc.MitigatedAt = maybe(inc.AcknowledgedAt)
+		inc.ResolvedAt = maybe(inc.MitigatedAt)
+		if !inc.ResolvedAt.IsZero() {
+			inc.Status = model.StatusResolved
+			inc.PostMortemAt = maybe(inc.ResolvedAt)
+			inc.Review.MeetingAt = maybe(inc.ResolvedAt)
+			inc.Review.DocumentAt = maybe(inc.Review.MeetingAt)
+			if rng.IntN(2) == 0 {
+				inc.Status, inc.ClosedAt = model.StatusClosed, inc.ResolvedAt.Add(time.Hour)
+			}
+		}
+		breached := false
+		for _, d := range inc.Deadlines(now) {
+			if _, ok := inc.Policy.Milestone(d.ID); ok && (d.State == model.StateMissed || d.State == model.StateBreached) {
+				want[d.ID]++
+				breached = true
+			}
+		}
+		if breached {
+			wantIncidents++
+		}
+		records = append(records, model.MetricRecord{
+			Number: inc.Number, Severity: inc.Severity, Status: inc.Status,
+			StartedAt: inc.StartedAt, DetectedAt: inc.DetectedAt, AcknowledgedAt: inc.AcknowledgedAt,
+			MitigatedAt: inc.MitigatedAt, ResolvedAt: inc.ResolvedAt, PostMortemAt: inc.PostMortemAt,
+			ClosedAt: inc.ClosedAt, Review: inc.Review, Policy: inc.Policy,
+		})
+	}
+	m := model.ComputeMetrics(records, model.MetricsFilter{}, now, time.UTC)
+	got := map[model.MilestoneID]int{}
+	for _, b := range m.Breaches {
+		if b.Total > 0 {
+			got[b.Milestone] = b.Total
+		}
+	}
+	assert.Equal(t, want, got)
+	assert.Len(t, want, 9, "every milestone breached by some")
+	assert.Equal(t, wantIncidents, m.BreachedIncidents)
+	assert.Less(t, wantIncidents, 400, "and some incidents breach none")
 }

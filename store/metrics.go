@@ -1,0 +1,440 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/model"
+)
+
+// The metrics dashboard (seed §6.3, §9.3) reads every real incident it
+// needs in two queries and computes the figures in one pass in
+// model.ComputeMetrics. Drills (incidents.drill_id set) never count.
+//
+// Reading 10,000 incidents within the dashboard's budget (50 ms with the
+// figures, BenchmarkMetrics10k) shapes the queries:
+//
+//   - each column costs the driver two calls into SQLite, each taking the
+//     connection's mutex: the header's fifteen numbers come as one text,
+//     which Go splits (unpackHeader);
+//   - each row costs it too: the services of every incident come as one
+//     text (group_concat), cheaper than a row each or a subquery per
+//     incident;
+//   - the RCA's cause is found in the review's body in Go (reviewCause),
+//     at half the cost of json_extract;
+//   - the SLA snapshot, 2 kB of JSON that repeats from one incident to the
+//     next, is decoded once per distinct text, and a text already known
+//     (knownSnapshots) is not even sent: the query sends its index instead;
+//   - all time reads the table in row order rather than through
+//     incidents_detected (a third cheaper) and Go puts the records in
+//     detection order if they are not.
+
+// metricsQuery is MetricRecords' main query: the real incidents detected
+// at or after ?1 (every one without that condition: metricsQueryAll): the
+// packed header, the SLA snapshot as text or as the 1-based index of one
+// of the texts ?2..?9, and the review's body (NULL without one).
+const (
+	metricsColumns = `SELECT concat_ws(' ', i.id, i.number, i.severity, i.status,
+		ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
+		ifnull(i.mitigated_at, 'n'), ifnull(i.resolved_at, 'n'), ifnull(i.post_mortem_at, 'n'),
+		ifnull(i.closed_at, 'n'), ifnull(i.pir_meeting_at, 'n'), ifnull(i.pir_document_at, 'n'),
+		ifnull(i.action_items_at, 'n'), ifnull(i.review_completed_at, 'n')),
+	CASE i.policy_json WHEN ?2 THEN 1 WHEN ?3 THEN 2 WHEN ?4 THEN 3 WHEN ?5 THEN 4
+		WHEN ?6 THEN 5 WHEN ?7 THEN 6 WHEN ?8 THEN 7 WHEN ?9 THEN 8 ELSE i.policy_json END,
+	r.body_json
+	FROM incidents i LEFT JOIN reviews r ON r.incident_id = i.id`
+	metricsQuery    = metricsColumns + ` WHERE i.drill_id IS NULL AND i.detected_at >= ?1`
+	metricsQueryAll = metricsColumns + ` WHERE i.drill_id IS NULL` // ?1 unused
+)
+
+// metricsServicesQuery is every incident's services (drills' too, which no
+// record asks for) as one text: a list of "<incident id> <length in
+// bytes>:<service>" with nothing in between, so that any service id reads
+// back as it is (unpackList).
+const metricsServicesQuery = `SELECT ifnull(group_concat(
+	incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '') FROM incident_services`
+
+// knownSnapshots are SLA snapshot texts MetricRecords has met, the most
+// recent first: the main query sends the index of one of them instead of
+// its 2 kB. They are content, not data of one database, so one list
+// serves every Store of the process.
+var knownSnapshots struct {
+	sync.Mutex
+	texts []string // at most maxKnownSnapshots
+}
+
+// maxKnownSnapshots is how many snapshot texts the main query compares
+// each incident's with (?2..?9): one per severity, and as many again for
+// an earlier policy.
+const maxKnownSnapshots = 8
+
+// MetricRecords returns the real incidents (drills left out) detected at
+// or after since (a zero since: all of them) as the metrics read them,
+// ordered by detection, then number; their Services in no particular
+// order. It reads one snapshot with two queries (metricsServicesQuery,
+// then metricsQuery), never a query per incident.
+func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.MetricRecord, error) {
+	q, from := metricsQueryAll, int64(0)
+	if !since.IsZero() {
+		q, from = metricsQuery, model.Millis(since).UnixMilli()
+		if model.Millis(since).Before(since) {
+			from++ // a detection in since's millisecond but before since is out
+		}
+	}
+	knownSnapshots.Lock()
+	known := slices.Clone(knownSnapshots.texts)
+	knownSnapshots.Unlock()
+	args := make([]any, 1+maxKnownSnapshots)
+	args[0] = from
+	for i := range maxKnownSnapshots {
+		args[1+i] = "" // matches no snapshot: they are JSON objects
+		if i < len(known) {
+			args[1+i] = known[i]
+		}
+	}
+	decoded := make([]model.SeverityPolicy, len(known))
+	for i, text := range known {
+		if err := json.Unmarshal([]byte(text), &decoded[i]); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+	}
+
+	var out []model.MetricRecord
+	var met []string // snapshot texts sent whole
+	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
+		var servicesText []byte
+		if err := tx.QueryRowContext(ctx, metricsServicesQuery).Scan(&servicesText); err != nil {
+			return err
+		}
+		services, err := unpackServices(servicesText)
+		if err != nil {
+			return fmt.Errorf("services: %w", err)
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		// About one record per incident with services: allocated once.
+		out = make([]model.MetricRecord, 0, len(services)+len(services)/8+8)
+		policies := map[string]model.SeverityPolicy{}
+		// RawBytes: buffers reused from row to row, valid until the next
+		// Scan, which is all the decoding needs.
+		var header, policy, body sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&header, &policy, &body); err != nil {
+				return err
+			}
+			out = append(out, model.MetricRecord{})
+			r := &out[len(out)-1]
+			id, err := unpackHeader(header, r)
+			if err != nil {
+				return fmt.Errorf("incident row %d: %w", id, err)
+			}
+			if k, err := atoi(policy); err == nil && k >= 1 && int(k) <= len(decoded) {
+				r.Policy = decoded[k-1]
+			} else if p, ok := policies[string(policy)]; ok { // no copy of the key to look it up
+				r.Policy = p
+			} else {
+				if err := json.Unmarshal(policy, &p); err != nil {
+					return fmt.Errorf("%s: SLA snapshot: %w", model.FormatKey(r.Number), err)
+				}
+				policies[string(policy)] = p
+				met = append(met, string(policy))
+				r.Policy = p
+			}
+			r.Services = services[id]
+			if body != nil {
+				if r.Cause, err = reviewCause(body); err != nil {
+					return fmt.Errorf("%s: review: %w", model.FormatKey(r.Number), err)
+				}
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	if len(met) > 0 {
+		knownSnapshots.Lock()
+		knownSnapshots.texts = append(met, knownSnapshots.texts...)
+		knownSnapshots.texts = knownSnapshots.texts[:min(len(knownSnapshots.texts), maxKnownSnapshots)]
+		knownSnapshots.Unlock()
+	}
+	if !slices.IsSortedFunc(out, byDetection) {
+		slices.SortFunc(out, byDetection)
+	}
+	return out, nil
+}
+
+// byDetection orders records by detection, then number.
+func byDetection(a, b model.MetricRecord) int {
+	if c := a.DetectedAt.Compare(b.DetectedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Number, b.Number)
+}
+
+// unpackList calls fn with each entry of a list like metricsServicesQuery's,
+// "<incident id> <length in bytes>:<text>" one after the other.
+func unpackList(b []byte, fn func(id int64, text []byte) error) error {
+	for len(b) > 0 {
+		sp := bytes.IndexByte(b, ' ')
+		colon := bytes.IndexByte(b, ':')
+		if sp < 0 || colon < sp {
+			return fmt.Errorf("malformed list at %q", b[:min(len(b), 20)])
+		}
+		id, err := atoi(b[:sp])
+		if err != nil {
+			return err
+		}
+		n, err := atoi(b[sp+1 : colon])
+		if err != nil || n < 0 || int64(len(b)-colon-1) < n {
+			return fmt.Errorf("malformed length in list at %q", b[:min(len(b), 20)])
+		}
+		text := b[colon+1 : colon+1+int(n)]
+		b = b[colon+1+int(n):]
+		if err := fn(id, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unpackServices reads metricsServicesQuery's list into each
+// incident's services, by incident row id. The lists share one backing
+// array, and each service id is one string however many incidents name it.
+func unpackServices(b []byte) (map[int64][]string, error) {
+	var (
+		ids   []int64
+		all   []string
+		names = map[string]string{}
+	)
+	err := unpackList(b, func(id int64, raw []byte) error {
+		name, ok := names[string(raw)]
+		if !ok {
+			name = string(raw)
+			names[name] = name
+		}
+		ids, all = append(ids, id), append(all, name)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]string, len(ids))
+	for lo := 0; lo < len(ids); {
+		hi := lo + 1
+		for hi < len(ids) && ids[hi] == ids[lo] {
+			hi++
+		}
+		// An incident's services come together (the table's key order);
+		// should they not, the capped slice makes append copy.
+		if prev, ok := out[ids[lo]]; ok {
+			out[ids[lo]] = append(prev, all[lo:hi]...)
+		} else {
+			out[ids[lo]] = all[lo:hi:hi]
+		}
+		lo = hi
+	}
+	return out, nil
+}
+
+// unpackHeader reads metricsQuery's first column into r and returns the
+// incident's row id: fifteen fields separated by single spaces, "n" for a
+// NULL instant, in the order of the query.
+func unpackHeader(b []byte, r *model.MetricRecord) (id int64, err error) {
+	rv := &r.Review
+	instants := [...]*time.Time{
+		&r.StartedAt, &r.DetectedAt, &r.AcknowledgedAt, &r.MitigatedAt, &r.ResolvedAt,
+		&r.PostMortemAt, &r.ClosedAt, &rv.MeetingAt, &rv.DocumentAt, &rv.ActionItemsAt, &rv.CompletedAt,
+	}
+	field := func() []byte {
+		f := b
+		if i := bytes.IndexByte(b, ' '); i >= 0 {
+			f, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		return f
+	}
+	var sev int64
+	if id, err = atoi(field()); err != nil {
+		return 0, err
+	}
+	if r.Number, err = atoi(field()); err != nil {
+		return id, err
+	}
+	if sev, err = atoi(field()); err != nil {
+		return id, err
+	}
+	r.Severity = model.Severity(sev)
+	switch f := field(); string(f) { // compared, not allocated
+	case string(model.StatusOpen):
+		r.Status = model.StatusOpen
+	case string(model.StatusResolved):
+		r.Status = model.StatusResolved
+	case string(model.StatusClosed):
+		r.Status = model.StatusClosed
+	default:
+		return id, fmt.Errorf("status %q", f)
+	}
+	for _, t := range instants {
+		f := field()
+		if len(f) == 1 && f[0] == 'n' {
+			continue
+		}
+		ms, err := atoi(f)
+		if err != nil {
+			return id, err
+		}
+		*t = time.UnixMilli(ms).UTC()
+	}
+	if len(b) != 0 {
+		return id, fmt.Errorf("%d extra bytes in the header", len(b))
+	}
+	return id, nil
+}
+
+// atoi reads a decimal integer, sign allowed, without allocating.
+func atoi(b []byte) (int64, error) {
+	neg := len(b) > 0 && b[0] == '-'
+	digits := b
+	if neg {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return strconv.ParseInt(string(b), 10, 64) // the error, or a very large number
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("not a number: %q", b)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// categoryKey is how the RCA's cause category starts in a review's body as
+// SaveReview writes it (json.Marshal of reviewBody).
+var categoryKey = []byte(`"category":"`)
+
+// reviewCause is the RCA cause category of a review's body_json.
+//
+// json.Marshal writes reviewBody's fields in order, the RCA last and, in
+// it, the category after the factors (each with a "category" of its own,
+// a fishbone one): the last `"category":"` of the text is the RCA's. A
+// quote within a string is escaped, so none can be mistaken for it.
+// Finding it costs a tenth of decoding the body; what it finds must be a
+// cause category (a fishbone category, as in a body laid out otherwise,
+// is not one), else the body is decoded.
+func reviewCause(body []byte) (model.CauseCategory, error) {
+	if i := bytes.LastIndex(body, categoryKey); i >= 0 {
+		v := body[i+len(categoryKey):]
+		if j := bytes.IndexByte(v, '"'); j >= 0 {
+			c := model.CauseCategory(v[:j])
+			if c == "" || slices.Contains(model.CauseCategories, c) {
+				return c, nil
+			}
+		}
+	}
+	var b reviewBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		return "", err
+	}
+	return b.RCA.Category, nil
+}
+
+// MetricsFrom is the earliest detection the figures of f at now need: the
+// first of the 12 calendar months of the trend (in loc), the start of the
+// previous period of the same length, and RepeatWindow before f.Since for
+// the earlier incidents a repeat repeats. Zero (everything) for all time.
+func MetricsFrom(f model.MetricsFilter, now time.Time, loc *time.Location) time.Time {
+	if f.Since.IsZero() {
+		return time.Time{}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	until := f.Until
+	if until.IsZero() {
+		until = now
+	}
+	nl := now.In(loc)
+	from := time.Date(nl.Year(), nl.Month()-(model.MonthsShown-1), 1, 0, 0, 0, 0, loc)
+	if prev := f.Since.Add(-until.Sub(f.Since)); prev.Before(from) {
+		from = prev
+	}
+	if rep := f.Since.Add(-model.RepeatWindow); rep.Before(from) {
+		from = rep
+	}
+	return from
+}
+
+// Metrics computes the dashboard's figures for f at now (model's
+// ComputeMetrics), reading the real incidents from the earliest one any
+// figure needs (MetricsFrom) in one query.
+func (s *Store) Metrics(ctx context.Context, f model.MetricsFilter, now time.Time, loc *time.Location) (model.Metrics, error) {
+	records, err := s.MetricRecords(ctx, MetricsFrom(f, now, loc))
+	if err != nil {
+		return model.Metrics{}, err
+	}
+	return model.ComputeMetrics(records, f, now, loc), nil
+}
+
+// OverdueItem is an action item past due and not finished, with the
+// incident it belongs to.
+type OverdueItem struct {
+	Key         string // the incident's, INC-0042
+	Number      int64
+	Seq         int
+	Description string
+	Owner       string
+	Due         time.Time
+	Status      model.ActionStatus
+	Drill       bool // the incident is a drill's
+}
+
+// overdueItemsQuery is OverdueItems' one query; like overdueQuery, its
+// status condition is the WHERE of the action_items_unfinished index, so
+// that it reads the unfinished items due by now and no others.
+const overdueItemsQuery = `SELECT i.number, a.seq, a.description, a.owner, a.due_at, a.status, i.drill_id IS NOT NULL
+	FROM action_items a JOIN incidents i ON i.id = a.incident_id
+	WHERE a.status IN ('open', 'in_progress') AND a.due_at <= ?
+	ORDER BY a.due_at, i.number, a.seq`
+
+// OverdueItems lists the overdue action items (model's ActionItem.Overdue:
+// open or in progress, due now or earlier), most overdue first, then by
+// incident and seq. Drills' items are listed too, marked: their action
+// items are real work. It runs one query, whose cost grows with the
+// overdue items only.
+func (s *Store) OverdueItems(ctx context.Context, now time.Time) ([]OverdueItem, error) {
+	var out []OverdueItem
+	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
+		var err error
+		out, err = collect(ctx, tx, func(row interface{ Scan(...any) error }, it *OverdueItem) error {
+			if err := row.Scan(&it.Number, &it.Seq, &it.Description, &it.Owner, instant{&it.Due}, &it.Status, &it.Drill); err != nil {
+				return err
+			}
+			it.Key = model.FormatKey(it.Number)
+			return nil
+		}, overdueItemsQuery, model.Millis(now).UnixMilli())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("overdue action items: %w", err)
+	}
+	return out, nil
+}
