@@ -132,6 +132,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runServe(g, rest, stdout, stderr)
 	case "playbooks":
 		err = runPlaybooks(g, rest, stdout, stderr)
+	case "report":
+		err = runReport(g, rest, stdout, stderr)
+	case "demo":
+		err = runDemo(g, rest, stdout, stderr)
 	case "drill":
 		err = runDrill(g, rest, stdout, stderr)
 	case "help":
@@ -178,6 +182,12 @@ usage:
   warroom status [--tmux|--json]           one line for a status bar
   warroom playbooks validate [DIR] | export DIR [--force]
                                            check custom playbooks, or write the built-ins
+  warroom report [--json] [--period 7d|30d|90d|12m|all | --since DATE] [--severity P1]
+                                           the metrics (seed §6.3, §9.3): MTTD, MTTA, MTTR,
+                                           SLA breaches, repeats, causes, the monthly trend;
+                                           --json in the seed's dashboard shape; drills never count
+  warroom demo --seed N [--count N] [--force]
+                                           fill the database with a year of made-up incidents
   warroom drill list | start NAME | declare ID | show ID | aar ID | stop ID
                                            run a drill (seed §8.2) as an incident marked DRILL,
                                            scored against its targets; aar: the after-action review
@@ -275,7 +285,7 @@ func runConsole(g globals) error {
 	host, _ := os.Hostname()
 	session := newSession()
 	app := ui.New(ui.Config{Store: st, Catalog: cat, Actor: actor(g), DBPath: st.Path(),
-		Session: session, Host: host, PID: os.Getpid(), Templates: tmpls})
+		Session: session, Host: host, PID: os.Getpid(), Templates: tmpls, Scenarios: content.Drills})
 	// Bubble Tea restores the terminal on exit, on ctrl+c and after a
 	// panic (it recovers, restores, then reports it).
 	// 20 frames a second at most: keys still echo within 50 ms, and an

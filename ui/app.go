@@ -45,6 +45,8 @@ type Config struct {
 	// ExportDir is where drafts are saved as files; "" is the working
 	// directory.
 	ExportDir string
+	// Scenarios are the drill scenarios the drill screen offers.
+	Scenarios []model.Scenario
 }
 
 // env is what every screen shares: configuration, keys, styles and the
@@ -66,11 +68,14 @@ const (
 	screenDrafts
 	screenEditor
 	screenReview
+	screenDashboard
+	screenDrills
 )
 
 // Messages the screens send to the root to change screen or open a modal.
 type (
 	openIncidentMsg struct{ number int64 }
+	openDashMsg     struct{}
 	backMsg         struct{}
 	openFormMsg     struct{}
 	openPromptMsg   struct{ p *Prompt }
@@ -92,11 +97,16 @@ type App struct {
 	drafts   DraftsScreen
 	editor   *EditorScreen
 	review   ReviewScreen
-	overdue  map[int64]int // overdue action items per incident, for the board
-	form     *DeclareForm
-	prompt   *Prompt
-	doc      *Document
-	showHelp bool
+	dash     Dashboard
+	drillScr DrillsScreen
+	drills   []model.Drill // every drill started, newest first
+	// delivering: a DeliverInjects is under way (one at a time)
+	delivering bool
+	overdue    map[int64]int // overdue action items per incident, for the board
+	form       *DeclareForm
+	prompt     *Prompt
+	doc        *Document
+	showHelp   bool
 
 	flash    string
 	flashErr bool
@@ -139,7 +149,7 @@ func New(cfg Config) *App {
 	h := help.New()
 	h.Styles.ShortKey = e.styles.Accent
 	h.Styles.FullKey = e.styles.Accent
-	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), drafts: newDraftsScreen(e), review: newReviewScreen(e), clock: tick, startedAt: e.now}
+	a := &App{env: e, help: h, board: newBoard(e), incident: newIncidentScreen(e), drafts: newDraftsScreen(e), review: newReviewScreen(e), dash: newDashboard(e), drillScr: newDrillsScreen(e), clock: tick, startedAt: e.now}
 	a.poll = func() tea.Cmd { return poll(cfg.Store, PollInterval) }
 	a.resize(80, 24)
 	return a
@@ -162,12 +172,16 @@ func (a *App) heartbeat(delay time.Duration) tea.Cmd {
 
 func (a *App) reloadBoard() tea.Cmd {
 	a.boardSeq++
-	return tea.Batch(loadBoard(a.env.cfg.Store, a.boardSeq), loadOverdue(a.env.cfg.Store, a.boardSeq, a.env.cfg.Now()))
+	return tea.Batch(loadBoard(a.env.cfg.Store, a.boardSeq), loadOverdue(a.env.cfg.Store, a.boardSeq, a.env.cfg.Now()),
+		loadDrills(a.env.cfg.Store, a.boardSeq))
 }
 
 func (a *App) reloadIncident() tea.Cmd {
 	if a.screen == screenDrafts {
 		return loadDrafts(a.env.cfg.Store, a.drafts.number)
+	}
+	if a.screen == screenDashboard {
+		return a.dash.Load()
 	}
 	if a.screen == screenReview {
 		return loadReview(a.env.cfg.Store, a.review.number)
@@ -190,6 +204,8 @@ func (a *App) resize(w, h int) {
 	a.incident.SetSize(a.lay)
 	a.drafts.SetSize(a.lay)
 	a.review.SetSize(a.lay)
+	a.dash.SetSize(a.lay)
+	a.drillScr.SetSize(a.lay)
 	if a.editor != nil {
 		a.editor.SetSize(a.lay)
 	}
@@ -202,6 +218,21 @@ func (a *App) resize(w, h int) {
 	if a.prompt != nil {
 		a.prompt.SetWidth(a.lay.Width)
 	}
+}
+
+// deliverDue writes the drill injects that have fallen due to their
+// incidents' timelines: one store call at a time, only when one is due.
+func (a *App) deliverDue() tea.Cmd {
+	if a.delivering || a.env.cfg.Store == nil {
+		return nil
+	}
+	for _, d := range a.drills {
+		if at, ok := d.NextInjectAt(); ok && !at.After(a.env.now) {
+			a.delivering = true
+			return deliverInjects(a.env.cfg.Store, a.env.now)
+		}
+	}
+	return nil
 }
 
 func (a *App) setFlash(text string, isErr bool) {
@@ -231,7 +262,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.flash != "" && !a.flashErr && a.env.now.Sub(a.flashAt) > 8*time.Second {
 			a.flash = ""
 		}
-		return a, tea.Batch(a.clock(), a.scanAttention())
+		return a, tea.Batch(a.clock(), a.scanAttention(), a.deliverDue())
 
 	case dataVersionMsg:
 		next := a.poll()
@@ -290,6 +321,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.incident.SetIncident(msg.inc)
 		a.incident.alerts = msg.alerts
+		a.incident.drill = msg.drill
 		return a, nil
 
 	case actionDoneMsg:
@@ -321,8 +353,82 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.form = nil
 		a.setFlash(fmt.Sprintf("declared %s (%s)", msg.inc.Key(), msg.inc.Severity), false)
+		if msg.inc.IsDrill() {
+			// declared from the drill screen: the board shows it now
+			a.setFlash(fmt.Sprintf("declared %s (%s), the drill's incident: detection %s", msg.inc.Key(), msg.inc.Severity,
+				HumanSpan(msg.inc.DetectedAt.Sub(msg.inc.StartedAt))), false)
+			a.screen = screenBoard
+		}
 		a.board.Select(msg.inc.Number)
 		return a, a.reloadBoard()
+
+	case openDrillsMsg:
+		a.screen = screenDrills
+		return a, a.reloadBoard()
+
+	case drillsLoadedMsg:
+		if msg.seq != a.boardSeq {
+			return a, nil
+		}
+		if msg.err != nil {
+			a.setFlash("loading the drills: "+msg.err.Error(), true)
+			return a, nil
+		}
+		a.drills = msg.drills
+		a.board.SetDrills(msg.drills)
+		a.drillScr.SetDrills(msg.drills, a.board.incs)
+		a.resize(a.width, a.height)
+		return a, a.deliverDue()
+
+	case drillStartedMsg:
+		if msg.err != nil {
+			a.setFlash("drill not started: "+describeErr(msg.err), true)
+			return a, nil
+		}
+		a.setFlash(fmt.Sprintf("drill #%d %q started: T0 is now; its injects show on the board as they come", msg.drill.ID, msg.drill.Scenario.Title), false)
+		a.drillScr.cursor = len(a.env.cfg.Scenarios) // the new drill, first of the started ones
+		return a, a.reloadBoard()
+
+	case drillEndedMsg:
+		if msg.err != nil {
+			a.setFlash(fmt.Sprintf("drill #%d: %s", msg.id, describeErr(msg.err)), true)
+		} else {
+			a.setFlash(fmt.Sprintf("drill #%d called off", msg.id), false)
+		}
+		return a, a.reloadBoard()
+
+	case injectsDeliveredMsg:
+		a.delivering = false
+		if msg.err != nil {
+			a.setFlash("drill injects: "+describeErr(msg.err), true)
+			return a, nil
+		}
+		if msg.n > 0 {
+			return a, tea.Batch(a.reloadBoard(), a.reloadIncident())
+		}
+		return a, nil
+
+	case openDrillFormMsg:
+		a.form = newDeclareForm(a.env)
+		a.form.SetDrill(msg.drill)
+		a.form.SetSize(a.lay)
+		return a, a.form.Init()
+
+	case openAARMsg:
+		t, ok := playbooks.FindTemplate(a.env.cfg.Templates, playbooks.TemplateAAR)
+		if !ok {
+			a.setFlash("no after-action-review template in the playbooks", true)
+			return a, nil
+		}
+		return a, newDraft(a.env, msg.drill.Incident, t)
+
+	case openDashMsg:
+		a.screen = screenDashboard
+		return a, a.dash.Load()
+
+	case metricsLoadedMsg:
+		a.dash.SetData(msg)
+		return a, nil
 
 	case openIncidentMsg:
 		a.screen = screenIncident
@@ -356,7 +462,11 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case openDraftsMsg:
 		if a.incident.inc == nil || a.incident.inc.Number != msg.number {
-			return a, nil
+			// a draft opened from elsewhere (the drill screen's
+			// after-action review): back to its incident
+			a.screen, a.editor = screenIncident, nil
+			a.incident.Open(msg.number)
+			return a, a.reloadIncident()
 		}
 		a.screen, a.editor = screenDrafts, nil
 		a.drafts.Open(a.incident.inc)
@@ -824,7 +934,7 @@ type screenView interface {
 
 var screenTitles = map[screen]string{
 	screenBoard: "Board", screenIncident: "Incident screen", screenDrafts: "Drafts",
-	screenEditor: "Editor", screenReview: "Post-incident review",
+	screenEditor: "Editor", screenReview: "Post-incident review", screenDashboard: "Metrics dashboard", screenDrills: "Drills",
 }
 
 // current is the screen on display.
@@ -836,6 +946,10 @@ func (a *App) current() screenView {
 		return &a.drafts
 	case screenReview:
 		return &a.review
+	case screenDashboard:
+		return &a.dash
+	case screenDrills:
+		return &a.drillScr
 	case screenEditor:
 		if a.editor != nil {
 			return a.editor

@@ -23,6 +23,8 @@ type Board struct {
 	cols     boardCols
 	counts   [3]int // open, resolved, breached
 	overdue  map[int64]int
+	armed    []model.Drill // drills started whose incident is not declared yet
+	body     int           // the body's height, before the drill lines
 }
 
 // boardRow is one line of the list; static text is rendered once per data
@@ -42,7 +44,8 @@ func newBoard(e *env) Board { return Board{env: e} }
 // SetSize gives the board its share of the screen.
 func (b *Board) SetSize(l Layout) {
 	b.width = l.Width
-	b.height = max(0, l.BodyHeight-2) // a column header and a blank line
+	b.body = l.BodyHeight
+	b.height = max(0, b.body-2-len(b.armed)) // a column header, a blank line and a line per armed drill
 	b.cols = boardColumns(l.Width)
 	b.rebuild()
 }
@@ -149,7 +152,11 @@ func (b *Board) renderStatic(inc *model.Incident) string {
 	sb.WriteByte(' ')
 	sb.WriteString(s.Badge[inc.Severity].Render(inc.Severity.String()))
 	sb.WriteByte(' ')
-	sb.WriteString(Pad(inc.Title, c.title))
+	if inc.IsDrill() && c.title > 12 {
+		sb.WriteString(s.Drill.Render("DRILL") + " " + Pad(drillTitle(inc), c.title-6))
+	} else {
+		sb.WriteString(Pad(inc.Title, c.title))
+	}
 	sb.WriteByte(' ')
 	sb.WriteString(s.Muted.Render(Pad(inc.Phase.String(), c.phase)))
 	sb.WriteByte(' ')
@@ -229,6 +236,10 @@ func (b *Board) HandleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Declare):
 		return func() tea.Msg { return openFormMsg{} }
+	case key.Matches(msg, k.Metrics):
+		return func() tea.Msg { return openDashMsg{} }
+	case key.Matches(msg, k.DrillsKey):
+		return func() tea.Msg { return openDrillsMsg{} }
 	}
 	return nil
 }
@@ -240,6 +251,10 @@ func (b *Board) View() string {
 	var sb strings.Builder
 	head := "  " + Pad("KEY", c.key) + " " + Pad("SV", c.sev) + " " + Pad("TITLE", c.title) + " " +
 		Pad("PHASE", c.phase) + " " + Pad("COMMANDER", c.ic) + " " + PadLeft("STEPS", c.prog) + " " + Pad(nextHeading(c.next), c.next)
+	for _, d := range b.armed {
+		sb.WriteString(b.drillLine(d))
+		sb.WriteByte('\n')
+	}
 	sb.WriteString(s.Muted.Render(head))
 	sb.WriteByte('\n')
 	if len(b.rows) == 0 {
@@ -273,6 +288,34 @@ func (b *Board) View() string {
 
 // countdown is the next deadline of an incident: "ACK 12:03", or after a
 // breach "ACK +04:12" in the breach colour.
+// SetDrills keeps the armed drills, a line each above the list: the team
+// must see the failure coming in and declare it.
+func (b *Board) SetDrills(ds []model.Drill) {
+	b.armed = b.armed[:0]
+	for _, d := range ds {
+		if d.Armed() && len(b.armed) < 2 {
+			b.armed = append(b.armed, d)
+		}
+	}
+	b.height = max(0, b.body-2-len(b.armed))
+	b.scrollTo(b.cursor)
+}
+
+// drillLine is an armed drill: its clock since T0 and the newest inject
+// revealed, "DRILL armed T+01:42 Complete Registry Failure: Customer
+// sessions dropping · D declares it".
+func (b *Board) drillLine(d model.Drill) string {
+	s := b.env.styles
+	text := fmt.Sprintf(" armed %s %s", tPlus(b.env.now.Sub(d.StartedAt)), d.Scenario.Title)
+	if shown := d.Revealed(b.env.now); len(shown) > 0 {
+		text += ": " + shown[len(shown)-1].Text
+	} else {
+		text += ": nothing revealed yet"
+	}
+	hint := " · D, enter declares it"
+	return s.Drill.Render("DRILL") + Fit(text, max(0, b.width-5-len(hint))) + s.Muted.Render(hint)
+}
+
 // SetOverdue sets how many action items are overdue per incident.
 func (b *Board) SetOverdue(m map[int64]int) { b.overdue = m }
 
@@ -295,7 +338,7 @@ func (b *Board) countdown(inc *model.Incident) string {
 // ShortHelp is the footer's key list.
 func (b *Board) ShortHelp() []key.Binding {
 	k := b.env.keys
-	return []key.Binding{k.Open, k.Declare, k.Up, k.Down, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Declare, k.Metrics, k.DrillsKey, k.Help, k.Quit, k.Up, k.Down}
 }
 
 // FullHelp is the '?' overlay's key list.
@@ -303,7 +346,7 @@ func (b *Board) FullHelp() [][]key.Binding {
 	k := b.env.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Declare},
+		{k.Open, k.Declare, k.Metrics, k.DrillsKey},
 		{k.AckAlerts, k.Help, k.Quit, k.ForceQ},
 	}
 }

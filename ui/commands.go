@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,6 +44,20 @@ type Store interface {
 	UpdateActionItem(ctx context.Context, number int64, a model.ActionItem, actor string, now time.Time) (model.ActionItem, error)
 	OverdueActionItems(ctx context.Context, now time.Time) (map[int64]int, error)
 
+	// The metrics dashboard: the figures of the real incidents (drills
+	// never count) and the overdue action items.
+	Metrics(ctx context.Context, f model.MetricsFilter, now time.Time, loc *time.Location) (model.Metrics, error)
+	OverdueItems(ctx context.Context, now time.Time) ([]store.OverdueItem, error)
+
+	// Drills: started from a scenario, declared when detected, their
+	// injects written to the timeline as they fall due.
+	StartDrill(ctx context.Context, sc model.Scenario, actor string, now time.Time) (model.Drill, error)
+	Drills(ctx context.Context) ([]model.Drill, error)
+	DrillOfIncident(ctx context.Context, number int64) (model.Drill, error)
+	DeclareDrill(ctx context.Context, drillID int64, inc *model.Incident, ev model.Event, now time.Time) (*model.Incident, error)
+	DeliverInjects(ctx context.Context, now time.Time) (int, error)
+	EndDrill(ctx context.Context, id int64, reason, actor string, now time.Time) error
+
 	// IncidentAlerts are the monitoring alerts an incident was opened or
 	// updated from.
 	IncidentAlerts(ctx context.Context, number int64) ([]model.AlertRecord, error)
@@ -63,6 +79,7 @@ type (
 		seq    int
 		inc    *model.Incident
 		alerts []model.AlertRecord
+		drill  *model.Drill // the incident's drill, if it is a drill's
 		err    error
 	}
 
@@ -162,7 +179,11 @@ func loadIncident(st Store, number int64, seq int) tea.Cmd {
 			return incidentLoadedMsg{number: number, seq: seq, err: err}
 		}
 		alerts, err := st.IncidentAlerts(ctx, number)
-		return incidentLoadedMsg{number: number, seq: seq, inc: inc, alerts: alerts, err: err}
+		if err != nil || !inc.IsDrill() {
+			return incidentLoadedMsg{number: number, seq: seq, inc: inc, alerts: alerts, err: err}
+		}
+		drill, err := st.DrillOfIncident(ctx, number)
+		return incidentLoadedMsg{number: number, seq: seq, inc: inc, alerts: alerts, drill: &drill, err: err}
 	}
 }
 
@@ -262,16 +283,39 @@ func loadDrafts(st Store, number int64) tea.Cmd {
 
 // newDraft fills a template from the whole incident as it is now and
 // stores the draft.
+// templateData is what a template is filled from for an incident as it is
+// stored now; a drill's incident also brings its drill, score and action
+// items (the after-action review's).
+func templateData(ctx context.Context, st Store, cat model.Catalog, number int64, now time.Time, loc *time.Location) (model.TemplateData, error) {
+	inc, err := st.Get(ctx, number)
+	if err != nil {
+		return model.TemplateData{}, err
+	}
+	data := model.NewTemplateData(inc, cat, now, loc)
+	if !inc.IsDrill() {
+		return data, nil
+	}
+	drill, err := st.DrillOfIncident(ctx, number)
+	if err != nil {
+		return model.TemplateData{}, err
+	}
+	items, err := st.ActionItems(ctx, number)
+	if err != nil {
+		return model.TemplateData{}, err
+	}
+	return data.WithDrill(drill, model.ScoreDrill(drill, inc, now), now, loc).WithActionItems(items, now, loc), nil
+}
+
 func newDraft(e *env, number int64, t playbooks.Template) tea.Cmd {
 	st, cat, loc, now, actor := e.cfg.Store, e.cfg.Catalog, e.loc, e.cfg.Now(), e.cfg.Actor
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		inc, err := st.Get(ctx, number)
+		data, err := templateData(ctx, st, cat, number, now, loc)
 		if err != nil {
 			return draftCreatedMsg{err: err}
 		}
-		body, err := t.Fill(model.NewTemplateData(inc, cat, now, loc))
+		body, err := t.Fill(data)
 		if err != nil {
 			return draftCreatedMsg{err: err}
 		}
@@ -280,6 +324,30 @@ func newDraft(e *env, number int64, t playbooks.Template) tea.Cmd {
 			Body: body, Author: actor, CreatedAt: now, UpdatedAt: now,
 		})
 		return draftCreatedMsg{draft: d, err: err}
+	}
+}
+
+// exportAAR writes a drill's after-action review, filled as of now, next
+// to the drafts and says where.
+func exportAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
+	st, cat, loc, dir, now := e.cfg.Store, e.cfg.Catalog, e.loc, e.cfg.ExportDir, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		data, err := templateData(ctx, st, cat, number, now, loc)
+		if err != nil {
+			return flashMsg{text: "after-action review: " + describeErr(err), err: true}
+		}
+		body, err := t.Fill(data)
+		if err != nil {
+			return flashMsg{text: "after-action review: " + err.Error(), err: true}
+		}
+		path := filepath.Join(dir, model.FormatKey(number)+"-aar.md")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			return flashMsg{text: "after-action review: " + err.Error(), err: true}
+		}
+		abs, _ := filepath.Abs(path)
+		return flashMsg{text: "wrote " + abs}
 	}
 }
 
@@ -369,6 +437,27 @@ func loadReview(st Store, number int64) tea.Cmd {
 	}
 }
 
+// metricsLoadedMsg carries the dashboard's figures and overdue items.
+type metricsLoadedMsg struct {
+	seq     int
+	metrics model.Metrics
+	overdue []store.OverdueItem
+	err     error
+}
+
+func loadMetrics(st Store, seq int, f model.MetricsFilter, now time.Time, loc *time.Location) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		m, err := st.Metrics(ctx, f, now, loc)
+		if err != nil {
+			return metricsLoadedMsg{seq: seq, err: err}
+		}
+		items, err := st.OverdueItems(ctx, now)
+		return metricsLoadedMsg{seq: seq, metrics: m, overdue: items, err: err}
+	}
+}
+
 func loadOverdue(st Store, seq int, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
@@ -455,5 +544,70 @@ func editActionItem(e *env, number int64, edit model.ActionItem) tea.Cmd {
 			return actionDoneMsg{number: number, what: fmt.Sprintf("action item #%d edited", out.Seq), err: err}
 		}
 		return actionDoneMsg{number: number, err: fmt.Errorf("%w: action item #%d", model.ErrNotFound, edit.Seq)}
+	}
+}
+
+// Drills (seed §8.2).
+type (
+	drillsLoadedMsg struct {
+		seq    int
+		drills []model.Drill
+		err    error
+	}
+	drillEndedMsg struct {
+		id  int64
+		err error
+	}
+	injectsDeliveredMsg struct {
+		n   int
+		err error
+	}
+)
+
+func loadDrills(st Store, seq int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		ds, err := st.Drills(ctx)
+		return drillsLoadedMsg{seq: seq, drills: ds, err: err}
+	}
+}
+
+func startDrill(e *env, sc model.Scenario) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		d, err := st.StartDrill(ctx, sc, actor, now)
+		return drillStartedMsg{drill: d, err: err}
+	}
+}
+
+func endDrill(e *env, id int64, reason string) tea.Cmd {
+	st, actor, now := e.cfg.Store, e.cfg.Actor, e.cfg.Now()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		return drillEndedMsg{id: id, err: st.EndDrill(ctx, id, reason, actor, now)}
+	}
+}
+
+func declareDrill(st Store, drillID int64, inc *model.Incident, ev model.Event, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		out, err := st.DeclareDrill(ctx, drillID, inc, ev, now)
+		return declaredMsg{inc: out, err: err}
+	}
+}
+
+// deliverInjects writes the injects due by now to their drills' timelines
+// (any console may: the store writes each once).
+func deliverInjects(st Store, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		n, err := st.DeliverInjects(ctx, now)
+		return injectsDeliveredMsg{n: n, err: err}
 	}
 }

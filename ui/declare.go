@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,29 @@ type DeclareForm struct {
 	submitted bool
 	// confirmDiscard: esc was pressed once on a form with something in it
 	confirmDiscard bool
+	// drill is the armed drill this form declares the incident of; nil
+	// for a real incident.
+	drill *model.Drill
+}
+
+// SetDrill makes the form declare an armed drill's incident: its title and
+// services come from the scenario; the team still judges the impact and
+// the severity, as it would for real.
+func (f *DeclareForm) SetDrill(d model.Drill) {
+	f.drill = &d
+	decl := d.Declaration(f.env.now, f.env.cfg.Actor)
+	f.title.SetValue(decl.Title)
+	for i, svc := range f.env.cfg.Catalog.Services {
+		f.services[i] = slices.Contains(decl.Services, svc.ID)
+	}
+	for i, imp := range model.Impacts {
+		if imp == decl.Impact {
+			f.impact = i
+		}
+	}
+	if decl.CustomersPct > 0 {
+		f.customers.SetValue(strconv.FormatFloat(decl.CustomersPct, 'f', -1, 64))
+	}
 }
 
 func newDeclareForm(e *env) *DeclareForm {
@@ -265,6 +289,9 @@ func (f *DeclareForm) submit() tea.Cmd {
 		Severity: f.chosen(), OverrideReason: f.reason.Value(),
 		DetectedAt: f.env.now, Actor: f.env.cfg.Actor,
 	}
+	if f.drill != nil {
+		d.StartedAt = f.drill.StartedAt // T0: detection is measured from it
+	}
 	inc, ev, err := model.Declare(d, f.env.cfg.Catalog)
 	if err != nil {
 		f.err = strings.TrimPrefix(err.Error(), model.ErrInvalid.Error()+": ")
@@ -274,6 +301,9 @@ func (f *DeclareForm) submit() tea.Cmd {
 		return nil
 	}
 	f.submitted = true
+	if f.drill != nil {
+		return declareDrill(f.env.cfg.Store, f.drill.ID, inc, ev, f.env.now)
+	}
 	return declare(f.env.cfg.Store, inc, ev)
 }
 
@@ -289,7 +319,12 @@ func (f *DeclareForm) View() string {
 		return mark + st.Render(Pad(text, 19))
 	}
 	var b strings.Builder
-	b.WriteString(s.Section.Render("Declare an incident") + "\n")
+	if f.drill != nil {
+		b.WriteString(s.Drill.Render("DRILL") + " " + s.Section.Render(Fit(fmt.Sprintf("Declare the incident of drill #%d, %s", f.drill.ID, f.drill.Scenario.Title), max(0, f.width-6))) + "\n")
+		b.WriteString(s.Muted.Render(Fit(fmt.Sprintf("  started %s ago: detection is measured from then to this declaration", HumanSpan(f.env.now.Sub(f.drill.StartedAt))), f.width)) + "\n")
+	} else {
+		b.WriteString(s.Section.Render("Declare an incident") + "\n")
+	}
 	if f.height >= 20 {
 		b.WriteString("\n")
 	}

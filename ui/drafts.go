@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
 )
 
 // DraftsScreen lists an incident's drafts and the templates to start a new
@@ -30,25 +31,40 @@ func (s *DraftsScreen) Open(inc *model.Incident) {
 	s.inc = inc
 }
 
+// templates are the templates a draft of this incident can start from:
+// the after-action review is a drill's only.
+func (s *DraftsScreen) templates() []playbooks.Template {
+	if s.inc != nil && s.inc.IsDrill() {
+		return s.env.cfg.Templates
+	}
+	var out []playbooks.Template
+	for _, t := range s.env.cfg.Templates {
+		if t.Name != playbooks.TemplateAAR {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // SetSize fits the screen.
 func (s *DraftsScreen) SetSize(l Layout) { s.lay = l }
 
 // SetDrafts shows freshly loaded drafts, keeping the selection.
 func (s *DraftsScreen) SetDrafts(ds []model.Draft) {
 	var sel int64
-	if i := s.cursor - len(s.env.cfg.Templates); i >= 0 && i < len(s.drafts) {
+	if i := s.cursor - len(s.templates()); i >= 0 && i < len(s.drafts) {
 		sel = s.drafts[i].ID
 	}
 	s.drafts = ds
 	for i, d := range ds {
 		if d.ID == sel {
-			s.cursor = len(s.env.cfg.Templates) + i
+			s.cursor = len(s.templates()) + i
 		}
 	}
 	s.cursor = min(s.cursor, max(0, s.count()-1))
 }
 
-func (s *DraftsScreen) count() int { return len(s.env.cfg.Templates) + len(s.drafts) }
+func (s *DraftsScreen) count() int { return len(s.templates()) + len(s.drafts) }
 
 // HandleKey handles a key on the drafts screen.
 func (s *DraftsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
@@ -65,9 +81,9 @@ func (s *DraftsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 		if s.inc == nil {
 			return nil
 		}
-		nt := len(s.env.cfg.Templates)
+		nt := len(s.templates())
 		if s.cursor < nt {
-			return newDraft(s.env, s.inc.Number, s.env.cfg.Templates[s.cursor])
+			return newDraft(s.env, s.inc.Number, s.templates()[s.cursor])
 		}
 		d := s.drafts[s.cursor-nt]
 		return func() tea.Msg { return openDraftMsg{draft: d} }
@@ -86,7 +102,7 @@ func (s *DraftsScreen) View() string {
 	}
 	b.WriteString(st.Section.Render(Fit(title, w)) + "\n\n")
 	b.WriteString(st.PaneTitle.Render("NEW FROM TEMPLATE") + "\n")
-	for i, t := range s.env.cfg.Templates {
+	for i, t := range s.templates() {
 		line := fmt.Sprintf("%-24s %-9s %s", t.Name, t.Audience, t.Title)
 		b.WriteString(s.row(i, Fit(line, w-2)) + "\n")
 	}
@@ -94,8 +110,8 @@ func (s *DraftsScreen) View() string {
 	if len(s.drafts) == 0 {
 		b.WriteString(st.Muted.Render("  none yet: pick a template above") + "\n")
 	}
-	room := max(0, s.lay.BodyHeight-len(s.env.cfg.Templates)-6)
-	first := max(0, s.cursor-len(s.env.cfg.Templates)-room+1)
+	room := max(0, s.lay.BodyHeight-len(s.templates())-6)
+	first := max(0, s.cursor-len(s.templates())-room+1)
 	for i := first; i < len(s.drafts) && i < first+room; i++ {
 		d := s.drafts[i]
 		state := "draft, edited " + Clock(now, d.UpdatedAt, s.env.loc) + " (" + Ago(now, d.UpdatedAt) + " ago)"
@@ -103,7 +119,7 @@ func (s *DraftsScreen) View() string {
 			state = "SENT " + Clock(now, d.SentAt, s.env.loc) + " by " + Sanitize(d.SentBy)
 		}
 		line := fmt.Sprintf("#%-3d %-24s %-9s %-12s %s · %s", d.ID, d.Template, d.Audience, Fit(d.Author, 12), state, Sanitize(d.Title()))
-		b.WriteString(s.row(len(s.env.cfg.Templates)+i, Fit(line, w-2)) + "\n")
+		b.WriteString(s.row(len(s.templates())+i, Fit(line, w-2)) + "\n")
 	}
 	return b.String()
 }

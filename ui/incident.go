@@ -32,6 +32,7 @@ type IncidentScreen struct {
 	tlOff  int // timeline scroll (entries from the newest)
 	lay    Layout
 	alerts []model.AlertRecord // what monitoring said, if it opened it
+	drill  *model.Drill        // its drill, if it is a drill's incident
 }
 
 // checkLine is one line of the checklist pane: a phase heading, a group
@@ -309,8 +310,14 @@ func (s *IncidentScreen) View() string {
 
 	// Two heading lines: who and what; where it stands.
 	badge := " " + inc.Severity.String() + " " + inc.Severity.Label() + " "
-	top := st.Bold.Render(inc.Key()) + " " + st.Badge[inc.Severity].Render(badge) + " " +
-		st.Title.Render(Fit(inc.Title, max(0, w-len(inc.Key())-len(badge)-2)))
+	top := st.Bold.Render(inc.Key()) + " " + st.Badge[inc.Severity].Render(badge) + " "
+	titleW := max(0, w-len(inc.Key())-len(badge)-2)
+	if inc.IsDrill() {
+		// an exercise must never be taken for the real thing
+		top += st.Drill.Render(" DRILL ") + " "
+		titleW = max(0, titleW-8)
+	}
+	top += st.Title.Render(Fit(drillTitle(inc), titleW))
 	ic := inc.Commander()
 	if ic == "" {
 		ic = "unassigned"
@@ -459,6 +466,9 @@ func (s *IncidentScreen) sideView(w, h int) string {
 		lines = append(lines, s.deadlineLine(d, w))
 	}
 	lines = append(lines, s.escalationLine(w), s.verificationLine(w))
+	if s.drill != nil {
+		lines = append(lines, s.drillLine(w))
+	}
 	if len(s.alerts) > 0 {
 		lines = append(lines, s.alertsLine(w))
 	}
@@ -494,6 +504,53 @@ func (s *IncidentScreen) sideView(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// drillLine is the drill's score so far on one line: "DRILL 2/3 met ·
+// detect 42s ✓ · ack 3m 10s ✓ · resolve …".
+func (s *IncidentScreen) drillLine(w int) string {
+	st := s.env.styles
+	sc := model.ScoreDrill(*s.drill, s.inc, s.env.now)
+	text := fmt.Sprintf(" %d/%d met", sc.Met, len(sc.Rows))
+	for _, r := range sc.Rows {
+		name := shortScoreName(r.Name)
+		switch {
+		case r.Met:
+			text += fmt.Sprintf(" · %s %s ✓", name, HumanSpan(r.Measured))
+		case r.Reached:
+			text += fmt.Sprintf(" · %s %s ✗", name, HumanSpan(r.Measured))
+		case r.Missed:
+			text += fmt.Sprintf(" · %s ✗ over %s", name, Span(r.Target))
+		default:
+			text += fmt.Sprintf(" · %s < %s", name, Span(r.Target))
+		}
+	}
+	return st.Drill.Render("DRILL") + Fit(text, max(0, w-5))
+}
+
+// drillTitle is the title to show next to a DRILL badge: without a
+// leading "DRILL: ", which the badge says already.
+func drillTitle(inc *model.Incident) string {
+	t := inc.Title
+	if inc.IsDrill() && len(t) > 7 && strings.EqualFold(t[:7], "DRILL: ") {
+		return t[7:]
+	}
+	return t
+}
+
+// shortScoreName is a score row's name in a word: "Time to
+// acknowledgment" is "ack".
+func shortScoreName(name string) string {
+	n := strings.TrimPrefix(name, "Time to ")
+	switch {
+	case strings.HasPrefix(n, "detect"):
+		return "detect"
+	case strings.HasPrefix(n, "ack"):
+		return "ack"
+	case strings.HasPrefix(n, "resol"):
+		return "resolve"
+	}
+	return n
+}
+
 // timelineRoom is how many timeline entries fit under the clocks and
 // roles of the side pane.
 func (s *IncidentScreen) timelineRoom() int {
@@ -502,6 +559,9 @@ func (s *IncidentScreen) timelineRoom() int {
 	}
 	above := 1 + len(s.sideDeadlines()) + 2 + 2 + len(model.Roles) + 2
 	if len(s.alerts) > 0 {
+		above++
+	}
+	if s.drill != nil {
 		above++
 	}
 	return max(0, s.lay.BodyHeight-2-above)

@@ -20,8 +20,18 @@ type KeyMap struct {
 	Bottom    key.Binding
 
 	// board
-	Open    key.Binding
-	Declare key.Binding
+	Open      key.Binding
+	Declare   key.Binding
+	Metrics   key.Binding
+	DrillsKey key.Binding
+
+	// metrics dashboard
+	Period    key.Binding
+	SevFilter key.Binding
+
+	// drills
+	AAR     key.Binding
+	CallOff key.Binding
 
 	// incident screen
 	Tick        key.Binding
@@ -86,8 +96,15 @@ func DefaultKeyMap() KeyMap {
 		Top:       b("g/home", "first", "g", "home"),
 		Bottom:    b("G/end", "last", "G", "end"),
 
-		Open:    b("enter", "open", "enter"),
-		Declare: b("n", "declare incident", "n"),
+		Open:      b("enter", "open", "enter"),
+		Declare:   b("n", "declare incident", "n"),
+		Metrics:   b("m", "metrics", "m"),
+		DrillsKey: b("D", "drills", "D"),
+
+		Period:    b("p", "period", "p"),
+		SevFilter: b("s", "severity filter", "s"),
+		AAR:       b("a", "after-action review", "a"),
+		CallOff:   b("c", "call the drill off", "c"),
 
 		Tick:        b("space/x", "tick step", " ", "x"),
 		Acknowledge: b("a", "acknowledge", "a"),

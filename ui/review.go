@@ -501,8 +501,17 @@ func exportReview(e *env, number int64) tea.Cmd {
 		if err != nil {
 			return flashMsg{text: "export: " + describeErr(err), err: true}
 		}
+		text := model.Markdown(inc, r, items, cat, now, loc)
+		if inc.IsDrill() {
+			// a drill's export carries its score against the targets
+			d, err := st.DrillOfIncident(ctx, number)
+			if err != nil {
+				return flashMsg{text: "export: " + describeErr(err), err: true}
+			}
+			text = model.DrillMarkdown(d, inc, r, items, cat, now, loc)
+		}
 		path := filepath.Join(dir, inc.Key()+"-review.md")
-		if err := os.WriteFile(path, []byte(model.Markdown(inc, r, items, cat, now, loc)), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			return flashMsg{text: "export: " + err.Error(), err: true}
 		}
 		abs, _ := filepath.Abs(path)

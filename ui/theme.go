@@ -14,6 +14,8 @@ type Theme struct {
 	Muted, Accent, Border      lipgloss.AdaptiveColor
 	SelectedBg                 lipgloss.AdaptiveColor
 	Title                      lipgloss.AdaptiveColor
+	// Drill marks an exercise: a colour no severity or clock uses.
+	Drill lipgloss.AdaptiveColor
 }
 
 // DefaultTheme is warroom's palette.
@@ -32,6 +34,7 @@ var DefaultTheme = Theme{
 	Border:      lipgloss.AdaptiveColor{Light: "250", Dark: "238"},
 	SelectedBg:  lipgloss.AdaptiveColor{Light: "254", Dark: "236"},
 	Title:       lipgloss.AdaptiveColor{Light: "235", Dark: "255"},
+	Drill:       lipgloss.AdaptiveColor{Light: "127", Dark: "170"},
 }
 
 // Styles are every style the screens use, built once from a Theme: View
@@ -58,6 +61,8 @@ type Styles struct {
 	FieldOn   lipgloss.Style
 	// Placeholder marks a [Placeholder] the console could not fill.
 	Placeholder lipgloss.Style
+	// Drill is the DRILL badge of an exercise's incident.
+	Drill lipgloss.Style
 }
 
 // NewStyles builds the styles of a theme.
@@ -100,5 +105,6 @@ func NewStyles(t Theme) Styles {
 		Field:       fg(t.Muted),
 		FieldOn:     fg(t.Accent).Bold(true),
 		Placeholder: lipgloss.NewStyle().Background(t.Warning).Foreground(t.OnBadgeDark).Bold(true),
+		Drill:       badge(t.Drill, t.OnBadge),
 	}
 }

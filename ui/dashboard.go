@@ -1,0 +1,345 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/store"
+)
+
+// Dashboard is the metrics screen (seed §6.3, §9.3): the figures of the
+// real incidents (drills never count) detected in a period, of one severity
+// or all, computed by the store in one query, and the overdue action
+// items. It is read-only: p and s change the filter, the arrows scroll.
+type Dashboard struct {
+	env      *env
+	period   int            // index into model.Periods
+	severity model.Severity // 0: all
+	metrics  *model.Metrics // nil until loaded
+	overdue  []store.OverdueItem
+	err      string
+	seq      int // the load in flight; older answers are dropped
+	offset   int
+	width    int
+	height   int
+}
+
+// dashboardPeriod is the period the dashboard opens with: a month is what
+// a weekly incident review looks back over.
+const dashboardPeriod = 1 // model.Period30d
+
+func newDashboard(e *env) Dashboard { return Dashboard{env: e, period: dashboardPeriod} }
+
+// SetSize gives the dashboard its share of the screen.
+func (d *Dashboard) SetSize(l Layout) {
+	d.width, d.height = l.Width, max(1, l.BodyHeight-1) // a title line
+	d.clampOffset()
+}
+
+// Filter is the filter the dashboard shows, as of now.
+func (d *Dashboard) Filter() model.MetricsFilter {
+	p := model.Periods[d.period]
+	return model.MetricsFilter{Since: p.Since(d.env.now, d.env.loc), Until: d.env.now, Severity: d.severity}
+}
+
+// Load asks the store for the figures of the current filter.
+func (d *Dashboard) Load() tea.Cmd {
+	d.seq++
+	return loadMetrics(d.env.cfg.Store, d.seq, d.Filter(), d.env.now, d.env.loc)
+}
+
+// SetData takes a load's answer.
+func (d *Dashboard) SetData(msg metricsLoadedMsg) {
+	if msg.seq != d.seq {
+		return
+	}
+	if msg.err != nil {
+		d.err = describeErr(msg.err)
+		return
+	}
+	d.err = ""
+	d.metrics, d.overdue = &msg.metrics, msg.overdue
+	d.clampOffset()
+}
+
+// HandleKey handles a key on the dashboard.
+func (d *Dashboard) HandleKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.env.keys
+	switch {
+	case key.Matches(msg, k.Quit, k.Back):
+		return func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, k.Period):
+		d.period = (d.period + 1) % len(model.Periods)
+		return d.Load()
+	case key.Matches(msg, k.SevFilter):
+		d.severity = (d.severity + 1) % (model.P4 + 1)
+		return d.Load()
+	case key.Matches(msg, k.Up):
+		d.scroll(-1)
+	case key.Matches(msg, k.Down):
+		d.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		d.scroll(-max(1, d.height-1))
+	case key.Matches(msg, k.PageDown):
+		d.scroll(max(1, d.height-1))
+	case key.Matches(msg, k.Top):
+		d.offset = 0
+	case key.Matches(msg, k.Bottom):
+		d.scroll(math.MaxInt32)
+	}
+	return nil
+}
+
+func (d *Dashboard) scroll(n int) {
+	d.offset += n
+	d.clampOffset()
+}
+
+func (d *Dashboard) clampOffset() {
+	d.offset = max(0, min(d.offset, len(d.lines())-d.height))
+}
+
+// View renders the title line and the visible part of the figures.
+func (d *Dashboard) View() string {
+	s := d.env.styles
+	sev := "all severities"
+	if d.severity != 0 {
+		sev = d.severity.String() + " only"
+	}
+	title := s.Section.Render("Metrics") + s.Muted.Render(" · "+model.Periods[d.period].Label()+" · "+sev+" · drills never count")
+	lines := d.lines()
+	end := min(len(lines), d.offset+d.height)
+	body := lines[min(d.offset, end):end]
+	if more := len(lines) - end; more > 0 && len(body) > 0 {
+		body[len(body)-1] = s.Muted.Render(fmt.Sprintf("  ↓ %d more lines", more))
+	}
+	return title + "\n" + strings.Join(body, "\n")
+}
+
+// lines is the whole dashboard, one entry per screen line.
+func (d *Dashboard) lines() []string {
+	s := d.env.styles
+	if d.err != "" {
+		return []string{s.Error.Render(Fit("loading the metrics: "+d.err, d.width))}
+	}
+	if d.metrics == nil {
+		return []string{s.Muted.Render("loading…")}
+	}
+	m := d.metrics
+	var out []string
+	add := func(l ...string) { out = append(out, l...) }
+	head := func(t string) { add("", s.Section.Render(t)) }
+
+	// Incidents and their severities.
+	add(d.totals(m)...)
+
+	head("Response times")
+	add(d.row("MTTD", "mean time to detect (start → detected)", m.MTTD, "min", m.DetectionChange, m.DetectionTrend))
+	add(d.row("MTTA", "mean time to acknowledge (detected → ack)", m.MTTA, "min", model.Stat{}, ""))
+	add(d.row("MTTM", "mean time to initial resolution (detected → mitigated)", m.MTTM, "min", model.Stat{}, ""))
+	add(d.row("MTTR", "mean time to resolve (detected → resolved)", m.MTTR, "min", m.ResolutionChange, m.ResolutionTrend))
+	add(d.row("Resolved", "resolution rate", m.ResolutionRate, "%", model.Stat{}, ""))
+
+	head("SLA breaches")
+	add(d.breaches(m)...)
+
+	head(fmt.Sprintf("Repeat incidents (same service and cause within %d days)", int(model.RepeatWindow/(24*time.Hour))))
+	if m.RepeatRate.OK {
+		add(fmt.Sprintf("  %d of %d incidents (%.1f%%)", m.Repeats, m.Total, m.RepeatRate.Value))
+	} else {
+		add("  " + s.Muted.Render("no data: no incidents in this period"))
+	}
+
+	head("Top causes (RCA cause category)")
+	add(d.causes(m)...)
+
+	head("Incidents per month, last 12 months")
+	add(d.trend(m)...)
+
+	head(fmt.Sprintf("Overdue action items (%d)", len(d.overdue)))
+	add(d.overdueLines()...)
+	return out
+}
+
+func (d *Dashboard) totals(m *model.Metrics) []string {
+	s := d.env.styles
+	if m.Total == 0 {
+		return []string{s.Muted.Render(Fit("  No incidents in this period: every figure below says no data.", d.width))}
+	}
+	var b strings.Builder
+	noun := "incidents"
+	if m.Total == 1 {
+		noun = "incident"
+	}
+	fmt.Fprintf(&b, "  %s  ", s.Bold.Render(fmt.Sprintf("%d %s", m.Total, noun)))
+	for _, sev := range []model.Severity{model.P1, model.P2, model.P3, model.P4} {
+		if d.severity != 0 && sev != d.severity {
+			continue
+		}
+		b.WriteString(s.Badge[sev].Render(sev.String()) + fmt.Sprintf(" %-4d ", m.BySeverity[sev]))
+	}
+	fmt.Fprintf(&b, " %d resolved · %d still open", m.Resolved, m.Unresolved)
+	return []string{b.String()}
+}
+
+// row is one mean time or rate: its value or "no data", and its change
+// against the previous period when there is one.
+func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change model.Stat, trend model.Trend) string {
+	s := d.env.styles
+	val := s.Muted.Render(Pad("no data", 12))
+	if st.OK {
+		if unit == "min" {
+			val = s.Bold.Render(Pad(minutes(st.Value), 12))
+		} else {
+			val = s.Bold.Render(Pad(fmt.Sprintf("%.1f%%", st.Value), 12))
+		}
+	}
+	line := "  " + Pad(name, 9) + val + " "
+	rest := desc
+	if st.OK {
+		rest += fmt.Sprintf(", over %d", st.N)
+	}
+	if change.OK {
+		rest += fmt.Sprintf(" · %+.1f%% vs previous period", change.Value)
+		if trend != "" {
+			rest += " (" + string(trend) + ")"
+		}
+	}
+	return line + s.Muted.Render(Fit(rest, max(0, d.width-24)))
+}
+
+// minutes writes a figure in minutes as a duration: "12m 18s", "2h 22m".
+func minutes(v float64) string {
+	dur := time.Duration(math.Round(v * float64(time.Minute)))
+	switch {
+	case dur < time.Minute:
+		return fmt.Sprintf("%ds", int(dur/time.Second))
+	case dur < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(dur/time.Minute), int(dur%time.Minute/time.Second))
+	case dur < 48*time.Hour:
+		return fmt.Sprintf("%dh %02dm", int(dur/time.Hour), int(dur%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%dd %02dh", int(dur/(24*time.Hour)), int(dur%(24*time.Hour)/time.Hour))
+}
+
+func (d *Dashboard) breaches(m *model.Metrics) []string {
+	s := d.env.styles
+	if m.Total == 0 {
+		return []string{"  " + s.Muted.Render("no data: no incidents in this period")}
+	}
+	sevs := []model.Severity{model.P1, model.P2, model.P3, model.P4}
+	if d.severity != 0 {
+		sevs = []model.Severity{d.severity}
+	}
+	head := "  " + Pad("milestone", 24)
+	for _, sev := range sevs {
+		head += PadLeft(sev.String(), 6)
+	}
+	out := []string{s.Muted.Render(head + PadLeft("total", 7))}
+	for _, bc := range m.Breaches {
+		line := "  " + Pad(bc.Name, 24)
+		for _, sev := range sevs {
+			line += PadLeft(fmt.Sprint(bc.BySeverity[sev]), 6)
+		}
+		total := PadLeft(fmt.Sprint(bc.Total), 7)
+		if bc.Total > 0 {
+			total = s.State[model.StateBreached].Render(total)
+		}
+		out = append(out, line+total)
+	}
+	return append(out, fmt.Sprintf("  %d of %d incidents breached at least one milestone", m.BreachedIncidents, m.Total))
+}
+
+func (d *Dashboard) causes(m *model.Metrics) []string {
+	s := d.env.styles
+	if len(m.TopCauses) == 0 {
+		return []string{"  " + s.Muted.Render("no data: no incident in this period has an RCA cause category")}
+	}
+	barW := max(0, min(30, d.width-48))
+	var out []string
+	for _, c := range m.TopCauses {
+		bar := strings.Repeat("█", int(math.Round(c.Percent/100*float64(barW))))
+		out = append(out, fmt.Sprintf("  %s %4d %6.1f%%  %s", Pad(c.Label, 26), c.Count, c.Percent, s.Accent.Render(bar)))
+	}
+	return out
+}
+
+// trend draws the monthly counts as a bar chart, six rows high, with a
+// count above and the month under each bar.
+func (d *Dashboard) trend(m *model.Metrics) []string {
+	s := d.env.styles
+	if len(m.Monthly) == 0 {
+		return []string{"  " + s.Muted.Render("no data")}
+	}
+	peak := 0
+	for _, mc := range m.Monthly {
+		peak = max(peak, mc.Count)
+	}
+	const rows = 6
+	colW := 5
+	if d.width < 2+len(m.Monthly)*colW {
+		colW = 4
+	}
+	blocks := []rune(" ▁▂▃▄▅▆▇█")
+	counts, labels := "  ", "  "
+	grid := make([]string, rows)
+	for i := range grid {
+		grid[i] = "  "
+	}
+	for _, mc := range m.Monthly {
+		counts += PadLeft(fmt.Sprint(mc.Count), colW-1) + " "
+		labels += PadLeft(mc.Month.In(d.env.loc).Format("Jan"), colW-1) + " "
+		eighths := 0
+		if peak > 0 {
+			eighths = int(math.Round(float64(mc.Count) / float64(peak) * rows * 8))
+		}
+		if mc.Count > 0 && eighths == 0 {
+			eighths = 1 // a month with incidents never looks empty
+		}
+		for r := range rows {
+			fill := min(8, max(0, eighths-(rows-1-r)*8))
+			cell := strings.Repeat(string(blocks[fill]), colW-2)
+			grid[r] += " " + s.Accent.Render(cell) + " "
+		}
+	}
+	out := []string{s.Muted.Render(counts)}
+	out = append(out, grid...)
+	return append(out, s.Muted.Render(labels))
+}
+
+func (d *Dashboard) overdueLines() []string {
+	s := d.env.styles
+	if len(d.overdue) == 0 {
+		return []string{"  " + s.Muted.Render("none")}
+	}
+	var out []string
+	for _, it := range d.overdue {
+		late := Ago(d.env.now, it.Due)
+		tag := ""
+		if it.Drill {
+			tag = s.State[model.StateWarning].Render("DRILL ")
+		}
+		left := fmt.Sprintf("  %s #%-2d ", it.Key, it.Seq)
+		right := fmt.Sprintf(" %s · due %s (%s late)", Fit(it.Owner, 16), it.Due.In(d.env.loc).Format("2006-01-02"), late)
+		w := max(8, d.width-len(left)-len(right)-6)
+		out = append(out, left+tag+Pad(it.Description, w)+s.State[model.StateBreached].Render(right))
+	}
+	return out
+}
+
+// ShortHelp is the footer's key list.
+func (d *Dashboard) ShortHelp() []key.Binding {
+	k := d.env.keys
+	return []key.Binding{k.Period, k.SevFilter, k.Up, k.Down, k.Back, k.Help}
+}
+
+// FullHelp is the '?' overlay's key list.
+func (d *Dashboard) FullHelp() [][]key.Binding {
+	k := d.env.keys
+	return [][]key.Binding{{k.Period, k.SevFilter}, {k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Back, k.Help, k.ForceQ}}
+}

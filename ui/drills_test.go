@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/playbooks"
+)
+
+func withDrills(t *testing.T, h *harness) {
+	withTemplates(t, h)
+	scs, err := playbooks.BuiltinDrills()
+	require.NoError(t, err)
+	h.app.env.cfg.Scenarios = scs
+}
+
+// tickAt moves the fake clock and delivers the clock's message, as the
+// runtime would once a second.
+func (h *harness) tickAt(at time.Time) {
+	h.now = at
+	_, cmd := h.app.Update(clockMsg(at))
+	h.run(cmd)
+}
+
+func selectScenario(t *testing.T, h *harness, name string) {
+	for i, sc := range h.app.env.cfg.Scenarios {
+		if sc.Name == name {
+			h.app.drillScr.cursor = i
+			return
+		}
+	}
+	t.Fatalf("no scenario %q", name)
+}
+
+// TestDrillRunFromTheConsole runs the registry-failure drill the way a
+// facilitator and a team would, on a fake clock: start it, see the
+// injects come in on the board, declare it 45 s after T0, have the later
+// injects written to the timeline at their times, acknowledge and resolve
+// it, then export the after-action review with the measured times.
+func TestDrillRunFromTheConsole(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	ctx := context.Background()
+
+	h.key("D")
+	require.Equal(t, screenDrills, h.app.screen)
+	v := h.view()
+	assert.Contains(t, v, "Complete Registry Failure")
+	assert.Contains(t, v, "Transport Layer Degradation")
+	assert.Contains(t, v, "detect < 1m · ack < 5m · resolve < 30m")
+
+	selectScenario(t, h, "registry-failure")
+	h.key("enter") // the prompt asks first
+	require.NotNil(t, h.app.prompt)
+	h.key("enter")
+	ds, err := h.st.Drills(ctx)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Equal(t, t0, ds[0].StartedAt, "T0 is the instant of the key press")
+	assert.Equal(t, "alice", ds[0].StartedBy)
+
+	// On the board: the drill is armed, with what has been revealed.
+	h.key("esc")
+	h.tickAt(t0.Add(35 * time.Second))
+	v = h.view()
+	assert.Contains(t, v, "DRILL armed T+00:35 Complete Registry Failure: Message routing error rate at 100%")
+	h.tickAt(t0.Add(45 * time.Second))
+
+	// Declared from the drill screen: the form is the drill's.
+	h.key("D")
+	h.app.drillScr.cursor = len(h.app.env.cfg.Scenarios) // the drill, first of the started ones
+	h.key("enter")
+	require.NotNil(t, h.app.form)
+	assert.Contains(t, h.view(), "Declare the incident of drill #1")
+	h.key("ctrl+s")
+	require.Nil(t, h.app.form, h.view())
+	inc := h.get(1)
+	assert.Equal(t, ds[0].ID, inc.DrillID)
+	assert.Equal(t, t0, inc.StartedAt, "started at T0")
+	assert.Equal(t, t0.Add(45*time.Second), inc.DetectedAt, "detected at the declaration")
+	assert.Equal(t, model.P1, inc.Severity, "the scenario's impact proposes its severity")
+	var injects []model.Event
+	for _, e := range inc.Timeline {
+		if e.Kind == model.EventInject {
+			injects = append(injects, e)
+		}
+	}
+	require.Len(t, injects, 2, "the two injects revealed by the declaration are on the timeline")
+	assert.Equal(t, t0.Add(30*time.Second), injects[1].At, "each at its own time")
+
+	// The next inject (T+2m) is written by the clock, once.
+	h.tickAt(t0.Add(2*time.Minute - time.Second))
+	assert.Len(t, timelineKinds(h.get(1), model.EventInject), 2, "not before its time")
+	h.tickAt(t0.Add(2 * time.Minute))
+	h.tickAt(t0.Add(2*time.Minute + time.Second))
+	assert.Len(t, timelineKinds(h.get(1), model.EventInject), 3)
+
+	// The incident screen marks the drill and scores it as it goes.
+	h.key("esc")
+	h.key("enter")
+	require.Equal(t, screenIncident, h.app.screen)
+	v = h.view()
+	assert.Contains(t, v, " DRILL ")
+	assert.Contains(t, v, "detect 45s ✓")
+
+	// Acknowledged at T+3m (2m15s after the declaration), resolved at
+	// T+20m45s (20m after it).
+	h.tickAt(t0.Add(3 * time.Minute))
+	h.key("a")
+	h.tickAt(t0.Add(20*time.Minute + 45*time.Second))
+	_, err = h.st.Apply(ctx, 1, func(inc *model.Incident) (model.Event, error) {
+		return inc.Resolve(h.now, "alice", "registry restored", "drill: verification skipped")
+	})
+	require.NoError(t, err)
+
+	h.key("esc")
+	h.key("D")
+	h.app.drillScr.cursor = len(h.app.env.cfg.Scenarios)
+	v = h.view()
+	assert.Contains(t, v, "INC-0001 · over · 3/3 met")
+	h.key("x")
+	aar, err := os.ReadFile(filepath.Join(h.app.env.cfg.ExportDir, "INC-0001-aar.md"))
+	require.NoError(t, err, h.app.flash)
+	text := string(aar)
+	assert.Contains(t, text, model.DrillBanner)
+	assert.Contains(t, text, "After Action Review - Simulation Complete Registry Failure")
+	assert.Contains(t, text, "45s")
+	assert.Contains(t, text, "2m 15s")
+	assert.Contains(t, text, "20m")
+}
+
+func timelineKinds(inc *model.Incident, kind model.EventKind) []model.Event {
+	var out []model.Event
+	for _, e := range inc.Timeline {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestDrillCalledOffCannotBeDeclared: a drill called off from the console
+// is over; enter on it says why instead of opening the form.
+func TestDrillCalledOffCannotBeDeclared(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	h.key("D")
+	selectScenario(t, h, "transport-degradation")
+	h.key("enter")
+	h.key("enter")
+	h.app.drillScr.cursor = len(h.app.env.cfg.Scenarios)
+	h.key("c")
+	require.NotNil(t, h.app.prompt)
+	h.key("enter")
+	assert.NotNil(t, h.app.prompt, "a reason is required")
+	h.typeText("facilitator called away")
+	h.key("enter")
+	require.Nil(t, h.app.prompt)
+	d, err := h.st.Drill(context.Background(), 1)
+	require.NoError(t, err)
+	assert.True(t, d.CalledOff())
+	assert.Equal(t, "facilitator called away", d.EndReason)
+
+	h.key("enter")
+	assert.Nil(t, h.app.form)
+	assert.Contains(t, h.app.flash, "called off")
+	assert.NotContains(t, h.view(), "DRILL armed")
+}
+
+// TestAARTemplateOnlyForDrills: the after-action review is offered in the
+// drafts of a drill's incident only.
+func TestAARTemplateOnlyForDrills(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	h.declare("real one", model.P3, t0)
+	h.run(h.app.reloadBoard())
+	h.key("enter")
+	h.key("d")
+	require.Equal(t, screenDrafts, h.app.screen)
+	assert.NotContains(t, h.view(), "After-action review")
+	for _, tm := range h.app.drafts.templates() {
+		assert.NotEqual(t, playbooks.TemplateAAR, tm.Name)
+	}
+}
