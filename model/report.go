@@ -143,7 +143,7 @@ func NewReport(m Metrics) Report {
 		return why
 	}
 	var (
-		noStart    = missing("no incident with a known start (from an alert, or declared with its start time)")
+		noStart    = missing("no incident with a known start time")
 		noAck      = missing("no incident acknowledged yet")
 		noMitigate = missing("no incident mitigated or resolved yet")
 		noResolved = missing("no resolved incident yet")
@@ -175,7 +175,7 @@ func NewReport(m Metrics) Report {
 		return noPrev
 	}
 	const (
-		noPrevDetect = "no incident with a known start in the previous period of the same length"
+		noPrevDetect = "no incident with a known start time in the previous period of the same length"
 		noPrevRes    = "no resolved incident in the previous period of the same length"
 	)
 	trend := func(path string, t Trend, why string) *string {
@@ -196,7 +196,7 @@ func NewReport(m Metrics) Report {
 		rep.TopCauses = append(rep.TopCauses, CauseFigure{Cause: c.Label, Count: c.Count, Percentage: round1(c.Percent)})
 	}
 	if len(rep.TopCauses) == 0 {
-		rep.Unavailable["top_causes"] = missing("no incident in the period has a root cause category (RCA) yet")
+		rep.Unavailable["top_causes"] = missing("no incident in the period has a root cause category yet")
 	}
 
 	p := &rep.Performance
