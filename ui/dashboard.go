@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/store"
 )
@@ -74,10 +75,10 @@ func (d *Dashboard) HandleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit, k.Back):
 		return func() tea.Msg { return backMsg{} }
 	case key.Matches(msg, k.Period):
-		d.period = (d.period + 1) % len(model.Periods)
+		d.period, d.offset = (d.period+1)%len(model.Periods), 0
 		return d.Load()
 	case key.Matches(msg, k.SevFilter):
-		d.severity = (d.severity + 1) % (model.P4 + 1)
+		d.severity, d.offset = (d.severity+1)%(model.P4+1), 0
 		return d.Load()
 	case key.Matches(msg, k.Up):
 		d.scroll(-1)
@@ -227,6 +228,8 @@ func minutes(v float64) string {
 	return fmt.Sprintf("%dd %02dh", int(dur/(24*time.Hour)), int(dur%(24*time.Hour)/time.Hour))
 }
 
+// breaches is the breach table: a column per milestone (by the short
+// names the board counts down with), a row per severity and the totals.
 func (d *Dashboard) breaches(m *model.Metrics) []string {
 	s := d.env.styles
 	if m.Total == 0 {
@@ -236,23 +239,48 @@ func (d *Dashboard) breaches(m *model.Metrics) []string {
 	if d.severity != 0 {
 		sevs = []model.Severity{d.severity}
 	}
-	head := "  " + Pad("milestone", 24)
-	for _, sev := range sevs {
-		head += PadLeft(sev.String(), 6)
-	}
-	out := []string{s.Muted.Render(head + PadLeft("total", 7))}
+	const colW = 6
+	head := "  " + Pad("", 8)
+	var legend []string
 	for _, bc := range m.Breaches {
-		line := "  " + Pad(bc.Name, 24)
-		for _, sev := range sevs {
-			line += PadLeft(fmt.Sprint(bc.BySeverity[sev]), 6)
-		}
-		total := PadLeft(fmt.Sprint(bc.Total), 7)
-		if bc.Total > 0 {
-			total = s.State[model.StateBreached].Render(total)
-		}
-		out = append(out, line+total)
+		short := d.shortName(bc)
+		head += PadLeft(short, colW)
+		legend = append(legend, short+" "+bc.Name)
 	}
+	out := []string{s.Muted.Render(head)}
+	for _, sev := range sevs {
+		line := "  " + Pad(sev.String(), 8)
+		for _, bc := range m.Breaches {
+			line += PadLeft(fmt.Sprint(bc.BySeverity[sev]), colW)
+		}
+		out = append(out, line)
+	}
+	if len(sevs) > 1 {
+		line := "  " + Pad("total", 8)
+		for _, bc := range m.Breaches {
+			cell := PadLeft(fmt.Sprint(bc.Total), colW)
+			if bc.Total > 0 {
+				cell = s.State[model.StateBreached].Render(cell)
+			}
+			line += cell
+		}
+		out = append(out, line)
+	}
+	out = append(out, s.Muted.Render(Fit("  "+strings.Join(legend, " · "), d.width)))
 	return append(out, fmt.Sprintf("  %d of %d incidents breached at least one milestone", m.BreachedIncidents, m.Total))
+}
+
+// shortName is a milestone's short name in the SLA policy ("ACK"), or its
+// name's first letters when the policy has none.
+func (d *Dashboard) shortName(bc model.BreachCount) string {
+	for _, sp := range d.env.cfg.Catalog.Policy.Severities {
+		for _, mt := range sp.Milestones {
+			if mt.ID == bc.Milestone && mt.Short != "" {
+				return mt.Short
+			}
+		}
+	}
+	return strings.ToUpper(Fit(bc.Name, 3))
 }
 
 func (d *Dashboard) causes(m *model.Metrics) []string {
@@ -269,7 +297,7 @@ func (d *Dashboard) causes(m *model.Metrics) []string {
 	return out
 }
 
-// trend draws the monthly counts as a bar chart, six rows high, with a
+// trend draws the monthly counts as a bar chart, five rows high, with a
 // count above and the month under each bar.
 func (d *Dashboard) trend(m *model.Metrics) []string {
 	s := d.env.styles
@@ -280,7 +308,7 @@ func (d *Dashboard) trend(m *model.Metrics) []string {
 	for _, mc := range m.Monthly {
 		peak = max(peak, mc.Count)
 	}
-	const rows = 6
+	const rows = 5
 	colW := 5
 	if d.width < 2+len(m.Monthly)*colW {
 		colW = 4
@@ -325,8 +353,8 @@ func (d *Dashboard) overdueLines() []string {
 			tag = s.State[model.StateWarning].Render("DRILL ")
 		}
 		left := fmt.Sprintf("  %s #%-2d ", it.Key, it.Seq)
-		right := fmt.Sprintf(" %s · due %s (%s late)", Fit(it.Owner, 16), it.Due.In(d.env.loc).Format("2006-01-02"), late)
-		w := max(8, d.width-len(left)-len(right)-6)
+		right := fmt.Sprintf(" %s due %s, %s late", Pad(it.Owner, 10), it.Due.In(d.env.loc).Format("2006-01-02"), PadLeft(late, 4))
+		w := max(8, d.width-ansi.StringWidth(left)-ansi.StringWidth(right)-ansi.StringWidth(tag))
 		out = append(out, left+tag+Pad(it.Description, w)+s.State[model.StateBreached].Render(right))
 	}
 	return out

@@ -81,7 +81,8 @@ func TestDashboardFigures(t *testing.T) {
 	assert.Contains(t, v, "MTTR     1h 00m")
 	assert.Contains(t, v, "Resolved 50.0%")
 	assert.Contains(t, v, "MTTM     1h 00m", "resolving marks it mitigated then")
-	assert.Contains(t, v, "Detection                    0     1     0     0      1", "P2 detection target 5m: 10m breaches it")
+	assert.Contains(t, v, "  P2           1     0     0     0", "P2 detection target 5m: 10m breaches it")
+	assert.Contains(t, v, "1 of 2 incidents breached at least one milestone")
 
 	h.key("s") // P1 only: the drill is a P1 and must not show
 	v = h.view()
