@@ -7,9 +7,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/warroom/warroom/model"
@@ -28,19 +28,22 @@ import (
 //   - each row costs it too: the services of every incident come as one
 //     text (group_concat), cheaper than a row each or a subquery per
 //     incident;
+//   - a period holding most incidents reads the table in row order rather
+//     than through incidents_detected;
 //   - the RCA's cause is found in the review's body in Go (reviewCause),
 //     at half the cost of json_extract;
 //   - the SLA snapshot, 2 kB of JSON that repeats from one incident to the
-//     next, is decoded once per distinct text, and a text already known
-//     (knownSnapshots) is not even sent: the query sends its index instead;
-//   - all time reads the table in row order rather than through
-//     incidents_detected (a third cheaper) and Go puts the records in
-//     detection order if they are not.
+//     next, is decoded once per distinct text, and one of those in use
+//     (the newest incidents') is not even sent: the query compares it and
+//     sends its index instead.
 
 // metricsQuery is MetricRecords' main query: the real incidents detected
-// at or after ?1 (every one without that condition: metricsQueryAll): the
-// packed header, the SLA snapshot as text or as the 1-based index of one
-// of the texts ?2..?9, and the review's body (NULL without one).
+// at or after ?1: the packed header, the SLA snapshot as text or as the
+// 1-based index of one of the texts ?2..?9, and the review's body (NULL
+// without one). It walks incidents_detected, which pays for itself for a
+// short period; for one that holds most incidents metricsQueryScan reads
+// the table in row order, a third cheaper than a lookup per index entry.
+// Neither sorts: MetricRecords puts the records in order if they are not.
 const (
 	metricsColumns = `SELECT concat_ws(' ', i.id, i.number, i.severity, i.status,
 		ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
@@ -51,25 +54,34 @@ const (
 		WHEN ?6 THEN 5 WHEN ?7 THEN 6 WHEN ?8 THEN 7 WHEN ?9 THEN 8 ELSE i.policy_json END,
 	r.body_json
 	FROM incidents i LEFT JOIN reviews r ON r.incident_id = i.id`
-	metricsQuery    = metricsColumns + ` WHERE i.drill_id IS NULL AND i.detected_at >= ?1`
-	metricsQueryAll = metricsColumns + ` WHERE i.drill_id IS NULL` // ?1 unused
+	metricsQuery     = metricsColumns + ` WHERE i.drill_id IS NULL AND i.detected_at >= ?1`
+	metricsQueryScan = metricsColumns + ` WHERE i.drill_id IS NULL AND +i.detected_at >= ?1` // + : not through the index
 )
 
-// metricsServicesQuery is every incident's services (drills' too, which no
-// record asks for) as one text: a list of "<incident id> <length in
+// metricsSideQuery is, first, every incident's services (drills' too, which
+// no record asks for) as one text: a list of "<incident id> <length in
 // bytes>:<service>" with nothing in between, so that any service id reads
-// back as it is (unpackList).
-const metricsServicesQuery = `SELECT ifnull(group_concat(
-	incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '') FROM incident_services`
+// back as it is (unpackList); then how many incidents were detected at or
+// after ?1 (counted on incidents_detected) and about how many there are
+// (the last row id: rows are never deleted); last, the distinct SLA
+// snapshots of the newest incidents, the most recent first, as a JSON
+// array of texts: those the main query need not send whole.
+const metricsSideQuery = `SELECT
+	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '')
+		FROM incident_services),
+	(SELECT count(*) FROM incidents WHERE detected_at >= ?1),
+	(SELECT ifnull(max(id), 0) FROM incidents),
+	(SELECT json_group_array(p) FROM (
+		SELECT policy_json AS p FROM (SELECT id, policy_json FROM incidents ORDER BY id DESC LIMIT 200)
+		GROUP BY policy_json ORDER BY max(id) DESC LIMIT 8))`
 
-// knownSnapshots are SLA snapshot texts MetricRecords has met, the most
-// recent first: the main query sends the index of one of them instead of
-// its 2 kB. They are content, not data of one database, so one list
-// serves every Store of the process.
-var knownSnapshots struct {
-	sync.Mutex
-	texts []string // at most maxKnownSnapshots
-}
+// The side query looks at the snapshots of the newest 200 incidents, enough
+// to meet every severity's (a P1 is one incident in twenty) at a cost of a
+// fraction of a millisecond, and keeps the newest maxKnownSnapshots.
+
+// scanShare is the share of the incidents a period must hold for
+// MetricRecords to read the whole table rather than walk the index.
+const scanShare = 0.25
 
 // maxKnownSnapshots is how many snapshot texts the main query compares
 // each incident's with (?2..?9): one per severity, and as many again for
@@ -79,53 +91,60 @@ const maxKnownSnapshots = 8
 // MetricRecords returns the real incidents (drills left out) detected at
 // or after since (a zero since: all of them) as the metrics read them,
 // ordered by detection, then number; their Services in no particular
-// order. It reads one snapshot with two queries (metricsServicesQuery,
-// then metricsQuery), never a query per incident.
+// order. It reads one snapshot with two queries (metricsSideQuery, then
+// metricsQuery), never a query per incident.
 func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.MetricRecord, error) {
-	q, from := metricsQueryAll, int64(0)
+	from := int64(math.MinInt64)
 	if !since.IsZero() {
-		q, from = metricsQuery, model.Millis(since).UnixMilli()
+		from = model.Millis(since).UnixMilli()
 		if model.Millis(since).Before(since) {
 			from++ // a detection in since's millisecond but before since is out
 		}
 	}
-	knownSnapshots.Lock()
-	known := slices.Clone(knownSnapshots.texts)
-	knownSnapshots.Unlock()
-	args := make([]any, 1+maxKnownSnapshots)
-	args[0] = from
-	for i := range maxKnownSnapshots {
-		args[1+i] = "" // matches no snapshot: they are JSON objects
-		if i < len(known) {
-			args[1+i] = known[i]
-		}
-	}
-	decoded := make([]model.SeverityPolicy, len(known))
-	for i, text := range known {
-		if err := json.Unmarshal([]byte(text), &decoded[i]); err != nil {
-			return nil, fmt.Errorf("metrics: %w", err)
-		}
-	}
-
 	var out []model.MetricRecord
-	var met []string // snapshot texts sent whole
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
-		var servicesText []byte
-		if err := tx.QueryRowContext(ctx, metricsServicesQuery).Scan(&servicesText); err != nil {
+		var (
+			servicesText, snapshotsJSON []byte
+			inRange, total              int
+		)
+		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &inRange, &total, &snapshotsJSON); err != nil {
 			return err
 		}
 		services, err := unpackServices(servicesText)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
 		}
+		// The snapshots in use: compared in SQL, sent as their index. One
+		// that does not decode is left to be sent whole, and refused with
+		// the first incident that has it.
+		var inUse []string
+		if err := json.Unmarshal(snapshotsJSON, &inUse); err != nil {
+			return fmt.Errorf("SLA snapshots: %w", err)
+		}
+		var decoded []model.SeverityPolicy
+		args := []any{from}
+		for _, text := range inUse {
+			var p model.SeverityPolicy
+			if len(decoded) == maxKnownSnapshots || json.Unmarshal([]byte(text), &p) != nil {
+				continue
+			}
+			decoded, args = append(decoded, p), append(args, text)
+		}
+		for len(args) < 1+maxKnownSnapshots {
+			args = append(args, "") // matches no snapshot: they are JSON objects
+		}
+
+		q := metricsQuery
+		if float64(inRange) >= scanShare*float64(total) {
+			q = metricsQueryScan
+		}
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		// About one record per incident with services: allocated once.
-		out = make([]model.MetricRecord, 0, len(services)+len(services)/8+8)
-		policies := map[string]model.SeverityPolicy{}
+		out = make([]model.MetricRecord, 0, inRange)  // drills included: at most that many
+		policies := map[string]model.SeverityPolicy{} // the snapshots sent whole
 		// RawBytes: buffers reused from row to row, valid until the next
 		// Scan, which is all the decoding needs.
 		var header, policy, body sql.RawBytes
@@ -148,7 +167,6 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 					return fmt.Errorf("%s: SLA snapshot: %w", model.FormatKey(r.Number), err)
 				}
 				policies[string(policy)] = p
-				met = append(met, string(policy))
 				r.Policy = p
 			}
 			r.Services = services[id]
@@ -162,12 +180,6 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 	})
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
-	}
-	if len(met) > 0 {
-		knownSnapshots.Lock()
-		knownSnapshots.texts = append(met, knownSnapshots.texts...)
-		knownSnapshots.texts = knownSnapshots.texts[:min(len(knownSnapshots.texts), maxKnownSnapshots)]
-		knownSnapshots.Unlock()
 	}
 	if !slices.IsSortedFunc(out, byDetection) {
 		slices.SortFunc(out, byDetection)
@@ -183,7 +195,7 @@ func byDetection(a, b model.MetricRecord) int {
 	return cmp.Compare(a.Number, b.Number)
 }
 
-// unpackList calls fn with each entry of a list like metricsServicesQuery's,
+// unpackList calls fn with each entry of a list like metricsSideQuery's,
 // "<incident id> <length in bytes>:<text>" one after the other.
 func unpackList(b []byte, fn func(id int64, text []byte) error) error {
 	for len(b) > 0 {
@@ -209,7 +221,7 @@ func unpackList(b []byte, fn func(id int64, text []byte) error) error {
 	return nil
 }
 
-// unpackServices reads metricsServicesQuery's list into each
+// unpackServices reads metricsSideQuery's list into each
 // incident's services, by incident row id. The lists share one backing
 // array, and each service id is one string however many incidents name it.
 func unpackServices(b []byte) (map[int64][]string, error) {

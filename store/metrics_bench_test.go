@@ -12,9 +12,9 @@ import (
 
 // Budget (issue 6): the dashboard's figures over 10,000 incidents with
 // their events in at most 50 ms: BenchmarkMetrics10k, one Store.Metrics
-// call (its one query and model.ComputeMetrics) for the last 12 months and
-// for all time, on a year of history written by GenerateHistory (about 40
-// events, 13 checklist items and a review each).
+// call (its two queries and model.ComputeMetrics) for the last 12 months
+// and for all time, on a year of history written by GenerateHistory (about
+// 40 events, 13 checklist items and a review each).
 //
 // go test -run '^$' -bench Metrics -benchtime 20x -count 6 ./store
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -151,7 +152,9 @@ func TestMetricRecords(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sortedServices(got), sortedServices(again))
 
-	// since: detected at or after it, to the millisecond.
+	// since: detected at or after it, to the millisecond; read through
+	// incidents_detected when few incidents are that recent (a sixth
+	// here), else by a scan of the table.
 	for _, c := range []struct {
 		since time.Time
 		want  []int64
@@ -159,6 +162,7 @@ func TestMetricRecords(t *testing.T) {
 		{at(9 * 24 * time.Hour), []int64{3, 5, 6}},
 		{at(9*24*time.Hour - time.Millisecond), []int64{3, 5, 6}},
 		{at(9*24*time.Hour + 500*time.Microsecond), []int64{5, 6}}, // within 9 days' millisecond, after it
+		{at(29 * 24 * time.Hour), []int64{6}},
 		{at(40 * 24 * time.Hour), nil},
 	} {
 		got, err := s.MetricRecords(ctx, c.since)
@@ -398,4 +402,30 @@ func TestOverdueItemsQueryPlan(t *testing.T) {
 	text := strings.Join(plan, "\n")
 	assert.Contains(t, text, "USING INDEX action_items_unfinished (due_at<?)", text)
 	assert.NotRegexp(t, `SCAN (a|action_items)\b`, text)
+}
+
+// TestMetricRecordsManySnapshots: more SLA snapshots in use than the main
+// query compares (eight): the others come whole, and each record has its
+// own incident's.
+func TestMetricRecordsManySnapshots(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for i := range 11 {
+		d := declaration(fmt.Sprint("incident ", i))
+		d.DetectedAt = at(time.Duration(i) * time.Hour)
+		inc := declare(t, s, d)
+		p := testPolicy(model.P3)
+		p.Name = fmt.Sprint("variant ", i%10) // the first and the last share one
+		text, err := json.Marshal(p)
+		require.NoError(t, err)
+		_, err = s.db.ExecContext(ctx, "UPDATE incidents SET policy_json = ? WHERE id = ?", string(text), inc.ID)
+		require.NoError(t, err)
+	}
+	records, err := s.MetricRecords(ctx, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, records, 11)
+	for i, r := range records {
+		assert.Equal(t, fmt.Sprint("variant ", i%10), r.Policy.Name)
+		assert.Equal(t, testPolicy(model.P3).Milestones, r.Policy.Milestones)
+	}
 }
