@@ -62,6 +62,7 @@ func runDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 	impact := fs.String("impact", "other", "business impact: critical, important or other")
 	reason := fs.String("reason", "", "why, when --severity overrides the assessment")
 	detected := fs.String("detected-at", "", "when it was detected (RFC 3339), default now")
+	started := fs.String("started-at", "", "when the problem began (RFC 3339), if known: MTTD is measured from it")
 	asJSON := fs.Bool("json", false, "print the incident as JSON instead of its key")
 	drill := fs.String("drill", "", "declare the incident of this drill (see warroom drill): the other flags default to its scenario's")
 	pos, err := parseFlags(fs, &g, args)
@@ -95,6 +96,17 @@ func runDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 			return usageError{fmt.Sprintf("--detected-at %s is in the future", *detected)}
 		}
 		d.DetectedAt = t
+	}
+	if *started != "" {
+		t, err := time.Parse(time.RFC3339, *started)
+		if err != nil {
+			return usageError{fmt.Sprintf("--started-at %q is not an RFC 3339 time (2026-12-03T14:05:00Z)", *started)}
+		}
+		if t.After(d.DetectedAt) {
+			return usageError{fmt.Sprintf("--started-at %s is after the detection (%s): a problem is detected once it has begun",
+				*started, d.DetectedAt.UTC().Format(time.RFC3339))}
+		}
+		d.StartedAt = t
 	}
 	for _, s := range strings.Split(*services, ",") {
 		if s = strings.TrimSpace(s); s != "" {

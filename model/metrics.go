@@ -14,7 +14,8 @@ import (
 // mean, never counted as zero):
 //
 //   - MTTD, mean time to detect: DetectedAt - StartedAt, over incidents
-//     whose start is known (StartedAt set, from an alert or --started-at).
+//     whose start is known (from an alert's startsAt, or declare
+//     --started-at); a start equal to the detection is taken as unknown.
 //     A start equal to the detection is not known: it is what Declare
 //     stores when no start was given, and counting it would pull the mean
 //     towards a detection time of zero nobody measured.
