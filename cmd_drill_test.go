@@ -158,12 +158,15 @@ func TestDrillMarks(t *testing.T) {
 	assert.Contains(t, show, "\n"+model.DrillBanner+" (drill 1: warroom drill show 1)\n")
 	assert.NotContains(t, runOK(t, db, "show", "INC-0001"), "DRILL")
 
-	assert.Regexp(t, `^2 open \(1 drill\), worst P2 · next INC-0002 DRILL ACK `, runOK(t, db, "status"))
-	assert.Contains(t, runOK(t, db, "status", "--tmux"), "2 open (1 drill)")
+	// The drill (P2) counts as open, but the worst severity and the next
+	// deadline are the real incident's (P3): a drill never hides it.
+	assert.Regexp(t, `^2 open \(1 drill\), worst P3 · next INC-0001 ACK `, runOK(t, db, "status"))
+	assert.Contains(t, runOK(t, db, "status", "--tmux"), "P3#[default] 2 open (1 drill)")
 	var st map[string]any
 	require.NoError(t, json.Unmarshal([]byte(runOK(t, db, "status", "--json")), &st))
 	assert.Equal(t, 1.0, st["drills"])
-	assert.Equal(t, true, st["next"].(map[string]any)["drill"])
+	assert.Equal(t, "P3", st["worst_severity"])
+	assert.Nil(t, st["next"].(map[string]any)["drill"], "the next deadline is the real incident's")
 
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(runOK(t, db, "show", "INC-0002", "--json")), &doc))

@@ -89,8 +89,13 @@ type statusSummary struct {
 	// breached counts the incidents on the board whose next deadline is
 	// breached: the number the console's header shows.
 	breached int
-	worst    model.Severity // of the open incidents; 0 when none is open
-	next     *statusNext    // nil when nothing of an open incident is running
+	// worst is the worst severity of the open real incidents, or of the
+	// open drills when only drills are open (worstDrill); 0 when none is
+	// open. next is likewise a real incident's when one runs a clock: a
+	// drill never hides the real thing.
+	worst      model.Severity
+	worstDrill bool
+	next       *statusNext // nil when nothing of an open incident is running
 	// drills counts the open incidents that are drills' (counted in open
 	// too: they run the same clocks), so the line can say so.
 	drills int
@@ -111,11 +116,15 @@ type statusNext struct {
 // the open ones: a due escalation (what the board shows first for an
 // incident), else the incident's next running deadline. A breached deadline
 // or a due escalation is due soonest of all, the longest overdue first;
-// ties go to the incident first on the board (model.SortBoard).
+// ties go to the incident first on the board (model.SortBoard). Drills
+// count in open, but the worst severity and the next deadline are real
+// incidents' whenever one is open.
 func summarize(incs []*model.Incident, now time.Time) statusSummary {
 	incs = append([]*model.Incident(nil), incs...)
 	model.SortBoard(incs, now)
 	var s statusSummary
+	var drillWorst model.Severity
+	var drillNext *statusNext
 	for _, inc := range incs {
 		if d, ok := inc.NextDeadline(now); ok && d.State == model.StateBreached {
 			s.breached++
@@ -127,11 +136,13 @@ func summarize(incs []*model.Incident, now time.Time) statusSummary {
 			continue
 		}
 		s.open++
+		worst, next := &s.worst, &s.next
 		if inc.IsDrill() {
 			s.drills++
+			worst, next = &drillWorst, &drillNext
 		}
-		if s.worst == 0 || inc.Severity < s.worst {
-			s.worst = inc.Severity
+		if *worst == 0 || inc.Severity < *worst {
+			*worst = inc.Severity
 		}
 		var n statusNext
 		if esc := inc.Escalation(now); esc.Due {
@@ -141,10 +152,16 @@ func summarize(incs []*model.Incident, now time.Time) statusSummary {
 		} else {
 			continue
 		}
-		if s.next == nil || n.dueAt.Before(s.next.dueAt) {
+		if *next == nil || n.dueAt.Before((*next).dueAt) {
 			n.key, n.severity, n.drill = inc.Key(), inc.Severity, inc.IsDrill()
-			s.next = &n
+			*next = &n
 		}
+	}
+	if s.worst == 0 && drillWorst != 0 {
+		s.worst, s.worstDrill = drillWorst, true
+	}
+	if s.next == nil {
+		s.next = drillNext
 	}
 	return s
 }
@@ -175,6 +192,15 @@ func (s statusSummary) openText() string {
 	return fmt.Sprintf("%d open (%d drills)", s.open, s.drills)
 }
 
+// drillMark is " (drill)" when the worst severity is a drill's: no real
+// incident is open.
+func (s statusSummary) drillMark() string {
+	if s.worstDrill {
+		return " (drill)"
+	}
+	return ""
+}
+
 // tmuxClean removes "#" from text for tmux, which reads "#[" and "#{" as
 // its own.
 func tmuxClean(s string) string { return strings.ReplaceAll(s, "#", "") }
@@ -187,7 +213,7 @@ func (s statusSummary) text(now time.Time) string {
 	if s.open == 0 {
 		parts = append(parts, "no open incidents")
 	} else {
-		parts = append(parts, fmt.Sprintf("%s, worst %s", s.openText(), s.worst))
+		parts = append(parts, fmt.Sprintf("%s, worst %s%s", s.openText(), s.worst, s.drillMark()))
 	}
 	if s.resolved > 0 {
 		parts = append(parts, fmt.Sprintf("%d resolved", s.resolved))
@@ -223,7 +249,7 @@ func (s statusSummary) tmux(now time.Time) string {
 	if s.open == 0 {
 		return "#[fg=" + tmuxMuted + "]no open incidents#[default]"
 	}
-	line := fmt.Sprintf("#[fg=%s,bold]%s#[default] %s", tmuxSeverity[s.worst], s.worst, s.openText())
+	line := fmt.Sprintf("#[fg=%s,bold]%s#[default]%s %s", tmuxSeverity[s.worst], s.worst, s.drillMark(), s.openText())
 	if s.next == nil {
 		return line
 	}

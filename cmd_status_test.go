@@ -322,3 +322,26 @@ func BenchmarkStatus(b *testing.B) {
 		b.Fatalf("unexpected line %q", out.String())
 	}
 }
+
+// TestStatusDrillsOnly: with only drills open, the line still says what
+// runs, marked as a drill's; once a real incident opens, it takes over
+// whatever the drill's severity.
+func TestStatusDrillsOnly(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	cat, err := playbooks.Builtin()
+	require.NoError(t, err)
+	mk := func(n int64, sev model.Severity, drill int64) *model.Incident {
+		inc, _, err := model.Declare(model.Declaration{Title: "x", Severity: sev, OverrideReason: "test",
+			DetectedAt: now.Add(-time.Minute), Actor: "alice"}, cat)
+		require.NoError(t, err)
+		inc.Number, inc.DrillID = n, drill
+		return inc
+	}
+	drill := mk(1, model.P1, 1)
+	s := summarize([]*model.Incident{drill}, now)
+	assert.Regexp(t, `^1 open \(1 drill\), worst P1 \(drill\) · next INC-0001 DRILL `, s.text(now))
+
+	real := mk(2, model.P4, 0)
+	s = summarize([]*model.Incident{drill, real}, now)
+	assert.Regexp(t, `^2 open \(1 drill\), worst P4 · next INC-0002 ACK `, s.text(now))
+}

@@ -53,6 +53,9 @@ func TestSortBoard(t *testing.T) {
 	// Open P2s: severity outranks breach.
 	p2Overdue := mk(20, model.P2, at(0), nil)           // ack due 0:30, breached
 	p2Fine := mk(21, model.P2, at(50*time.Minute), nil) // ack due 1:20
+	// An open P1 drill, breached: after every real open incident, whatever
+	// their severity, before the resolved ones.
+	drill := mk(25, model.P1, at(0), func(inc *model.Incident) { inc.DrillID = 1 })
 	// Resolved: after every open one, whatever their severity.
 	r1Running := mk(30, model.P1, at(-time.Hour), resolve(at(-30*time.Minute), false)) // PIR meeting running
 	// Resolved P1s with no running deadline: detected earlier first, then number.
@@ -64,6 +67,7 @@ func TestSortBoard(t *testing.T) {
 	want := []*model.Incident{
 		p1Overdue45, p1Overdue30, p1Soon, p1Later,
 		p2Overdue, p2Fine,
+		drill,
 		r1Running, r1NoneEarly, r1NoneLateLow, r1NoneLateHigh,
 		r4,
 	}

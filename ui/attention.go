@@ -59,13 +59,17 @@ func (at *attention) acknowledge() { at.active = nil }
 
 func alertsOf(inc *model.Incident, now time.Time) []alert {
 	var out []alert
+	key := inc.Key()
+	if inc.IsDrill() {
+		key += " DRILL" // an exercise's alarm must never read as a real one
+	}
 	for _, d := range inc.Deadlines(now) {
 		if d.State != model.StateBreached {
 			continue
 		}
-		text := fmt.Sprintf("%s: %s breached", inc.Key(), d.Name)
+		text := fmt.Sprintf("%s: %s breached", key, d.Name)
 		if d.ID == model.DeadlineStatusUpdate {
-			text = fmt.Sprintf("%s: status update overdue", inc.Key())
+			text = fmt.Sprintf("%s: status update overdue", key)
 		}
 		out = append(out, alert{
 			key:    fmt.Sprintf("%d/%s/%d", inc.Number, d.ID, d.DueAt.UnixMilli()),
@@ -76,7 +80,7 @@ func alertsOf(inc *model.Incident, now time.Time) []alert {
 		out = append(out, alert{
 			key:    fmt.Sprintf("%d/escalate/%d", inc.Number, esc.NextTier),
 			number: inc.Number,
-			text:   fmt.Sprintf("%s: escalate to Tier %d (%s)", inc.Key(), esc.NextTier, esc.Reason),
+			text:   fmt.Sprintf("%s: escalate to Tier %d (%s)", key, esc.NextTier, esc.Reason),
 		})
 	}
 	return out

@@ -108,6 +108,7 @@ func TestDrillRunFromTheConsole(t *testing.T) {
 	v = h.view()
 	assert.Contains(t, v, " DRILL ")
 	assert.Contains(t, v, "detect 45s ✓")
+	assert.Contains(t, v, "⚠ INC-0001 DRILL: escalate to Tier 2", "the banner says it is a drill")
 
 	// Acknowledged at T+3m (2m15s after the declaration), resolved at
 	// T+20m45s (20m after it).
