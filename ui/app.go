@@ -102,6 +102,9 @@ type App struct {
 	drills   []model.Drill // every drill started, newest first
 	// delivering: a DeliverInjects is under way (one at a time)
 	delivering bool
+	// aarFrom: the editor holds an after-action review opened from the
+	// drill screen, to which esc returns
+	aarFrom int64
 	overdue    map[int64]int // overdue action items per incident, for the board
 	form       *DeclareForm
 	prompt     *Prompt
@@ -420,7 +423,8 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.setFlash("no after-action-review template in the playbooks", true)
 			return a, nil
 		}
-		return a, newDraft(a.env, msg.drill.Incident, t)
+		a.aarFrom = msg.drill.Incident
+		return a, openAAR(a.env, msg.drill.Incident, t)
 
 	case openDashMsg:
 		a.screen = screenDashboard
@@ -431,6 +435,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 
 	case openIncidentMsg:
+		a.aarFrom = 0
 		a.screen = screenIncident
 		a.incident.Open(msg.number)
 		return a, a.reloadIncident()
@@ -461,6 +466,11 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 
 	case openDraftsMsg:
+		if a.aarFrom != 0 && a.aarFrom == msg.number {
+			// back where the after-action review was opened from
+			a.aarFrom, a.screen, a.editor = 0, screenDrills, nil
+			return a, a.reloadBoard()
+		}
 		if a.incident.inc == nil || a.incident.inc.Number != msg.number {
 			// a draft opened from elsewhere (the drill screen's
 			// after-action review): back to its incident
@@ -533,6 +543,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.setFlash(model.FormatKey(msg.draft.IncidentNumber)+": "+what, false)
 		a.editor = nil
 		n := msg.draft.IncidentNumber
+		if a.aarFrom == n {
+			a.aarFrom, a.screen = 0, screenDrills
+			return a, a.reloadBoard()
+		}
 		if a.drafts.number != n {
 			// sent from a draft opened elsewhere (an escalation): back to
 			// its incident, never to another incident's drafts
@@ -544,6 +558,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(a.reloadBoard(), loadDrafts(a.env.cfg.Store, n))
 
 	case backMsg:
+		a.aarFrom = 0
 		a.screen = screenBoard
 		return a, a.reloadBoard()
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -327,28 +328,94 @@ func newDraft(e *env, number int64, t playbooks.Template) tea.Cmd {
 	}
 }
 
-// exportAAR writes a drill's after-action review, filled as of now, next
-// to the drafts and says where.
+// openAAR opens the incident's after-action review in the editor: the
+// draft being written if there is one (never a second copy), else a new
+// one from the template.
+func openAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
+	st, create := e.cfg.Store, newDraft(e, number, t)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		drafts, err := st.Drafts(ctx, number)
+		if err != nil {
+			return draftCreatedMsg{err: err}
+		}
+		for _, d := range drafts { // the most recently edited first
+			if d.Template == t.Name && !d.Sent() {
+				return openDraftMsg{draft: d}
+			}
+		}
+		return create()
+	}
+}
+
+// exportAAR writes a drill's after-action review to a new file next to
+// the drafts and says where: the review as written in its newest draft,
+// else the template filled as of now. It never overwrites a file:
+// INC-0001-aar.md, then INC-0001-aar-2.md...
 func exportAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
 	st, cat, loc, dir, now := e.cfg.Store, e.cfg.Catalog, e.loc, e.cfg.ExportDir, e.cfg.Now()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		data, err := templateData(ctx, st, cat, number, now, loc)
-		if err != nil {
+		fail := func(err error) tea.Msg {
 			return flashMsg{text: "after-action review: " + describeErr(err), err: true}
 		}
-		body, err := t.Fill(data)
+		drafts, err := st.Drafts(ctx, number)
 		if err != nil {
-			return flashMsg{text: "after-action review: " + err.Error(), err: true}
+			return fail(err)
 		}
-		path := filepath.Join(dir, model.FormatKey(number)+"-aar.md")
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			return flashMsg{text: "after-action review: " + err.Error(), err: true}
+		body, from := "", "filled from the drill as of now"
+		for _, d := range drafts {
+			if d.Template == t.Name {
+				body, from = d.Body, fmt.Sprintf("draft #%d", d.ID)
+				break
+			}
+		}
+		if body == "" {
+			data, err := templateData(ctx, st, cat, number, now, loc)
+			if err != nil {
+				return fail(err)
+			}
+			if body, err = t.Fill(data); err != nil {
+				return fail(err)
+			}
+		}
+		path, err := writeNew(dir, model.FormatKey(number)+"-aar", ".md", body)
+		if err != nil {
+			return fail(err)
+		}
+		return flashMsg{text: fmt.Sprintf("wrote %s (%s)", path, from)}
+	}
+}
+
+// writeNew writes text to dir/base.ext, or base-2.ext, base-3.ext... the
+// first name not taken (mode 0600), and returns its absolute path.
+func writeNew(dir, base, ext, text string) (string, error) {
+	for i := 1; i < 1000; i++ {
+		name := base + ext
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.WriteString(text)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return "", werr
 		}
 		abs, _ := filepath.Abs(path)
-		return flashMsg{text: "wrote " + abs}
+		return abs, nil
 	}
+	return "", fmt.Errorf("%s%s: a thousand copies already", base, ext)
 }
 
 func saveDraft(st Store, id int64, body string, now time.Time) tea.Cmd {

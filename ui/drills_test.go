@@ -189,3 +189,47 @@ func TestAARTemplateOnlyForDrills(t *testing.T) {
 		assert.NotEqual(t, playbooks.TemplateAAR, tm.Name)
 	}
 }
+
+// TestAARFromTheDrillScreen: a drafts the review and esc comes back to the
+// drill screen; a again reopens the same draft; x writes what was written
+// in it, to a new file each time, never over one.
+func TestAARFromTheDrillScreen(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	ctx := context.Background()
+	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
+	require.True(t, ok)
+	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
+	require.NoError(t, err)
+	inc, ev, err := model.Declare(d.Declaration(t0, "carol"), h.cat)
+	require.NoError(t, err)
+	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0)
+	require.NoError(t, err)
+
+	h.key("D")
+	h.app.drillScr.cursor = len(h.app.env.cfg.Scenarios)
+	h.key("a")
+	require.Equal(t, screenEditor, h.app.screen)
+	first := h.app.editor.draft.ID
+	h.typeText("LEARNED")
+	h.key("esc")
+	assert.Equal(t, screenDrills, h.app.screen, "esc goes back to the drill screen")
+
+	h.key("a")
+	require.Equal(t, screenEditor, h.app.screen)
+	assert.Equal(t, first, h.app.editor.draft.ID, "the same draft, not a second copy")
+	h.key("esc")
+
+	h.key("x")
+	h.key("x")
+	dir := h.app.env.cfg.ExportDir
+	one, err := os.ReadFile(filepath.Join(dir, "INC-0001-aar.md"))
+	require.NoError(t, err, h.app.flash)
+	assert.Contains(t, string(one), "LEARNED", "the review as written")
+	two, err := os.ReadFile(filepath.Join(dir, "INC-0001-aar-2.md"))
+	require.NoError(t, err, "a second export is a second file")
+	assert.Equal(t, string(one), string(two))
+	drafts, err := h.st.Drafts(ctx, 1)
+	require.NoError(t, err)
+	assert.Len(t, drafts, 1)
+}
