@@ -104,12 +104,12 @@ type App struct {
 	delivering bool
 	// aarFrom: the editor holds an after-action review opened from the
 	// drill screen, to which esc returns
-	aarFrom int64
-	overdue    map[int64]int // overdue action items per incident, for the board
-	form       *DeclareForm
-	prompt     *Prompt
-	doc        *Document
-	showHelp   bool
+	aarFrom  int64
+	overdue  map[int64]int // overdue action items per incident, for the board
+	form     *DeclareForm
+	prompt   *Prompt
+	doc      *Document
+	showHelp bool
 
 	flash    string
 	flashErr bool
