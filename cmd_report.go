@@ -152,9 +152,13 @@ func reportText(m model.Metrics, rep model.Report, overdue []store.OverdueItem, 
 		t.add(bc.Name, strconv.Itoa(bc.Total), fmt.Sprintf("P1 %d · P2 %d · P3 %d · P4 %d", bc.P1, bc.P2, bc.P3, bc.P4))
 	}
 	t.write(&b, "  ")
-	line("repeat incidents  %d, %s (the same service and cause within %d days)",
-		in.Repeats, figure(rep.Improvement.RepeatRate, "% of the incidents", rep.Unavailable["improvement_metrics.repeat_rate"]),
-		int(model.RepeatWindow/(24*time.Hour)))
+	if in.Repeats == nil {
+		line("repeat incidents  no data (%s)", rep.Unavailable["incident_metrics.repeat_incidents"])
+	} else {
+		line("repeat incidents  %d, %s (the same service and cause within %d days)",
+			*in.Repeats, figure(rep.Improvement.RepeatRate, "% of the incidents", rep.Unavailable["improvement_metrics.repeat_rate"]),
+			int(model.RepeatWindow/(24*time.Hour)))
+	}
 	line("")
 
 	if len(rep.TopCauses) == 0 {

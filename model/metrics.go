@@ -33,6 +33,11 @@ import (
 //     with an earlier incident detected at most RepeatWindow before it
 //     (of any severity: a P3 coming back as a P2 is still the same problem).
 //     An incident without a cause category is never a repeat, nor repeated.
+//   - Repeat rate: repeat incidents / all incidents, %. Repeats can only be
+//     told among incidents with a cause category, so when none in the
+//     filter has one, neither the rate nor the count of repeats is
+//     measured (RepeatRate not OK): 0 would read as "no repeats" when
+//     nobody recorded a cause.
 //   - A change against the previous period: (this - previous) / previous,
 //     in percent, the previous period being as long as this one and ending
 //     where it begins.
@@ -137,8 +142,12 @@ type Metrics struct {
 	Breaches          []BreachCount
 	BreachedIncidents int
 
+	// WithCause counts the incidents with an RCA cause category: only
+	// they can be repeats. Repeats means nothing while it is 0, when
+	// RepeatRate is not OK.
+	WithCause  int
 	Repeats    int
-	RepeatRate Stat // percent of Total
+	RepeatRate Stat // percent of Total; not OK when WithCause is 0
 
 	TopCauses []CauseShare // most frequent first; ties by label
 	Monthly   []MonthCount // the 12 calendar months ending with Now's, oldest first (Filter.Since ignored)
@@ -428,6 +437,7 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 		}
 		if r.Cause != "" {
 			causes[r.Cause]++
+			m.WithCause++
 		}
 
 		ms := r.Policy.Milestones
@@ -478,7 +488,9 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 	}
 	m.MTTD, m.MTTA, m.MTTM, m.MTTR = mttd.stat(), mtta.stat(), mttm.stat(), mttr.stat()
 	m.ResolutionRate = rate(m.Resolved, m.Total)
-	m.RepeatRate = rate(m.Repeats, m.Total)
+	if m.WithCause > 0 {
+		m.RepeatRate = rate(m.Repeats, m.Total)
+	}
 	if hasPrev {
 		m.DetectionChange, m.DetectionTrend = change(m.MTTD, prevDetect.stat())
 		m.ResolutionChange, m.ResolutionTrend = change(m.MTTR, prevRes.stat())

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,7 +153,7 @@ func TestComputeMetrics(t *testing.T) {
 		resolutionRate              model.Stat
 		breaches                    [3]breach // detection, acknowledgment, resolution
 		breached                    int
-		repeats                     int
+		withCause, repeats          int
 		repeatRate                  model.Stat
 		causes                      []model.CauseShare
 		monthly                     []model.MonthCount
@@ -176,6 +177,7 @@ func TestComputeMetrics(t *testing.T) {
 				{total: 3, p2: 1, p3: 2},        // F, C, D
 			},
 			breached:   5, // A C D F H
+			withCause:  6, // all but D
 			repeats:    2, // C (of A), H (of G)
 			repeatRate: stat(200.0/7, 7),
 			causes: []model.CauseShare{ // of 7 incidents; the ties by label
@@ -209,6 +211,7 @@ func TestComputeMetrics(t *testing.T) {
 				{total: 2, p3: 2}, // C, D
 			},
 			breached:   2,
+			withCause:  1, // C; D has no cause
 			repeats:    1, // C repeats A, a P1: the earlier incident may be of any severity
 			repeatRate: stat(50, 2),
 			causes: []model.CauseShare{
@@ -236,6 +239,7 @@ func TestComputeMetrics(t *testing.T) {
 				{total: 3, p2: 1, p3: 2},               // F C D (Y's and G's 240 are met; Z 90, X 60)
 			},
 			breached:   7, // A C D F H, G Y
+			withCause:  8, // all but Z, Y and D
 			repeats:    2,
 			repeatRate: stat(200.0/11, 11),
 			causes: []model.CauseShare{
@@ -273,6 +277,7 @@ func TestComputeMetrics(t *testing.T) {
 				[]string{m.Breaches[0].Name, m.Breaches[1].Name, m.Breaches[2].Name})
 			assert.Equal(t, c.breached, m.BreachedIncidents, "incidents with a breach")
 
+			assert.Equal(t, c.withCause, m.WithCause, "with a cause")
 			assert.Equal(t, c.repeats, m.Repeats, "repeats")
 			assertStat(t, c.repeatRate, m.RepeatRate, "repeat rate")
 			require.Len(t, m.TopCauses, len(c.causes))
@@ -368,6 +373,32 @@ func TestComputeMetricsPeriodBounds(t *testing.T) {
 	m = model.ComputeMetrics(records, model.MetricsFilter{Since: since}, mt("2025-06-10 00:00"), time.UTC)
 	assert.Equal(t, 2, m.Total, "a zero Until is now")
 	assert.True(t, m.Filter.Until.Equal(mt("2025-06-10 00:00")))
+}
+
+// TestRepeatsNeedACause: with no cause category in the filter no
+// incident can be a repeat, so the repeat rate is not measured (not 0%);
+// one incident with a cause makes it measured, over every incident.
+func TestRepeatsNeedACause(t *testing.T) {
+	noCause := []model.MetricRecord{
+		rec(1, model.P2, model.StatusClosed, []string{"registry"}, "", "", "2025-06-01 12:00", "", "", ""),
+		rec(2, model.P2, model.StatusOpen, []string{"registry"}, "", "", "2025-06-02 12:00", "", "", ""),
+	}
+	m := model.ComputeMetrics(noCause, model.MetricsFilter{}, metricsNow, time.UTC)
+	assert.Equal(t, 2, m.Total)
+	assert.Zero(t, m.WithCause)
+	assert.Equal(t, model.Stat{}, m.RepeatRate, "nothing to tell a repeat by: not measured")
+
+	// The earlier one with a cause, before the period: still none in it.
+	withEarlier := slices.Clone(noCause)
+	withEarlier[0].Cause = model.CauseNetwork
+	m = model.ComputeMetrics(withEarlier, model.MetricsFilter{Since: mt("2025-06-02 00:00"), Until: metricsNow}, metricsNow, time.UTC)
+	assert.Equal(t, 1, m.Total)
+	assert.False(t, m.RepeatRate.OK, "the cause of an incident before the period does not count")
+
+	// One in the period has a cause: 0 repeats of 2 incidents is measured.
+	m = model.ComputeMetrics(withEarlier, model.MetricsFilter{}, metricsNow, time.UTC)
+	assert.Equal(t, 1, m.WithCause)
+	assertStat(t, stat(0, 2), m.RepeatRate, "repeat rate")
 }
 
 // TestRepeats: a repeat shares a service and the cause with an incident

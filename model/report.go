@@ -11,8 +11,9 @@ import "math"
 // A figure the data cannot give (a mean time with nothing measured, a rate
 // of no incidents, a change with no previous period) is null, never 0, and
 // Unavailable says why, under the figure's dotted path
-// ("performance_metrics.mttr_avg"). Counts are always given: no incident is
-// a count of 0. Two figures of the seed warroom never records are always
+// ("performance_metrics.mttr_avg"). Counts are always given (no incident is
+// a count of 0) but one: the repeat incidents, which only incidents with an
+// RCA cause category can be, are null when none has one. Two figures of the seed warroom never records are always
 // null: customer_satisfaction and prevention_success.
 type Report struct {
 	Period          ReportPeriod         `json:"period"`
@@ -49,8 +50,10 @@ type IncidentFigures struct {
 	P4         int `json:"p4_incidents"`
 	Resolved   int `json:"resolved_incidents"`
 	Unresolved int `json:"unresolved_incidents"`
-	Repeats    int `json:"repeat_incidents"` // a count here, a percentage in trend_analysis (as in the seed)
-	Breached   int `json:"sla_breaches"`     // incidents with at least one milestone breached
+	// Repeats is a count here, a percentage in trend_analysis (as in the
+	// seed); null when no incident has a cause category (Metrics.WithCause).
+	Repeats  *int `json:"repeat_incidents"`
+	Breached int  `json:"sla_breaches"` // incidents with at least one milestone breached
 	// AvgResolution is the mean time to initial resolution (MTTM): the
 	// seed gives avg_resolution_time (18.5) and mean_time_to_resolve
 	// (142.8) side by side, so the first must be the shorter one.
@@ -147,12 +150,19 @@ func NewReport(m Metrics) Report {
 		noAck      = missing("no incident acknowledged yet")
 		noMitigate = missing("no incident mitigated or resolved yet")
 		noResolved = missing("no resolved incident yet")
+		noCause    = missing("no incident in the period has an RCA cause category")
 	)
 
 	in := &rep.Incident
 	in.Total, in.Resolved, in.Unresolved = m.Total, m.Resolved, m.Unresolved
 	in.P1, in.P2, in.P3, in.P4 = m.BySeverity[P1], m.BySeverity[P2], m.BySeverity[P3], m.BySeverity[P4]
-	in.Repeats, in.Breached = m.Repeats, m.BreachedIncidents
+	in.Breached = m.BreachedIncidents
+	if m.RepeatRate.OK {
+		n := m.Repeats
+		in.Repeats = &n
+	} else {
+		rep.Unavailable["incident_metrics.repeat_incidents"] = noCause
+	}
 	in.AvgResolution = stat("incident_metrics.avg_resolution_time", m.MTTM, noMitigate)
 	in.MTTD = stat("incident_metrics.mean_time_to_detect", m.MTTD, noStart)
 	in.MTTR = stat("incident_metrics.mean_time_to_resolve", m.MTTR, noResolved)
@@ -190,7 +200,7 @@ func NewReport(m Metrics) Report {
 	resWhy := whyNoChange(m.MTTR, noResolved, noPrevRes)
 	rep.Trend.ResolutionTrend = trend("trend_analysis.resolution_trend", m.ResolutionTrend, resWhy)
 	rep.Trend.DetectionTrend = trend("trend_analysis.detection_trend", m.DetectionTrend, detWhy)
-	rep.Trend.RepeatPercent = stat("trend_analysis.repeat_incidents", m.RepeatRate, noIncident)
+	rep.Trend.RepeatPercent = stat("trend_analysis.repeat_incidents", m.RepeatRate, noCause)
 
 	for _, c := range m.TopCauses {
 		rep.TopCauses = append(rep.TopCauses, CauseFigure{Cause: c.Label, Count: c.Count, Percentage: round1(c.Percent)})
@@ -209,7 +219,7 @@ func NewReport(m Metrics) Report {
 	imp := &rep.Improvement
 	imp.Detection = stat("improvement_metrics.detection_improvement", m.DetectionChange, detWhy)
 	imp.Resolution = stat("improvement_metrics.resolution_improvement", m.ResolutionChange, resWhy)
-	imp.RepeatRate = stat("improvement_metrics.repeat_rate", m.RepeatRate, noIncident)
+	imp.RepeatRate = stat("improvement_metrics.repeat_rate", m.RepeatRate, noCause)
 	rep.Unavailable["improvement_metrics.prevention_success"] = "warroom does not record prevented incidents"
 
 	rep.BreachesByStage = make([]MilestoneBreachDoc, 0, len(m.Breaches))

@@ -57,7 +57,7 @@ var seedKeys = []struct {
 	{"incident_metrics.mean_time_to_resolve", "number", true},
 	{"incident_metrics.resolved_incidents", "number", false},
 	{"incident_metrics.unresolved_incidents", "number", false},
-	{"incident_metrics.repeat_incidents", "number", false},
+	{"incident_metrics.repeat_incidents", "number", true}, // a count, but of nothing without a cause category
 	{"incident_metrics.sla_breaches", "number", false},
 	{"trend_analysis.monthly_incidents", "array", false},
 	{"trend_analysis.resolution_trend", "string", true},
@@ -225,6 +225,12 @@ func TestReportReasons(t *testing.T) {
 	assert.Contains(t, u["top_causes"], "root cause category")
 	assert.Equal(t, 10.0, all["performance_metrics"].(map[string]any)["mtta_avg"])
 	assert.Equal(t, 0.0, all["performance_metrics"].(map[string]any)["resolution_rate"], "one incident, none resolved: 0% is measured")
+	// D has no cause category: whether it is a repeat cannot be told.
+	for _, path := range []string{"incident_metrics.repeat_incidents", "trend_analysis.repeat_incidents", "improvement_metrics.repeat_rate"} {
+		v, ok := lookup(all, path)
+		assert.True(t, ok && v == nil, "%s: null", path)
+		assert.Equal(t, "no incident in the period has an RCA cause category", u[path], path)
+	}
 
 	// Resolved now, nothing resolved in the previous 30 days.
 	c := metricsData()[6] // C, resolved on 06-10
