@@ -64,6 +64,10 @@ func (inc *Incident) SendDraft(now time.Time, actor string, d Draft, unfilled []
 	if len(unfilled) > 0 && override == "" {
 		return Event{}, fmt.Errorf("%w: %d placeholder(s) still unfilled: %s", ErrInvalid, len(unfilled), strings.Join(unfilled, ", "))
 	}
+	unmarked := inc.IsDrill() && !DrillMarked(d.Body)
+	if unmarked && override == "" {
+		return Event{}, fmt.Errorf("%w: %s is a drill and this message no longer says DRILL: put the mark back, or give a reason to send it unmarked", ErrInvalid, inc.Key())
+	}
 	kind := EventCommunication
 	if d.CountsAsUpdate {
 		kind = EventStatusUpdate
@@ -72,8 +76,16 @@ func (inc *Incident) SendDraft(now time.Time, actor string, d Draft, unfilled []
 	if len(unfilled) > 0 {
 		head += fmt.Sprintf(" with %d placeholder(s) unfilled (override: %s)", len(unfilled), override)
 	}
+	if unmarked {
+		head += fmt.Sprintf(" WITHOUT the DRILL mark (override: %s)", override)
+	}
 	return inc.event(Millis(now), actor, kind, head+"\n"+d.Body), nil
 }
+
+// DrillMarked reports whether a message says it is a drill's: the word
+// DRILL, in capitals, anywhere in it (the banner every drill's template
+// starts with has it).
+func DrillMarked(body string) bool { return strings.Contains(body, "DRILL") }
 
 // sentPrefix starts the first line of a sent draft's timeline entry; the
 // full text follows on the next lines.

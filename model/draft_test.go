@@ -49,3 +49,29 @@ func TestSendDraftNeedsOverrideForPlaceholders(t *testing.T) {
 	_, err = inc.SendDraft(now, "a", Draft{Body: "  "}, nil, "")
 	assert.ErrorIs(t, err, ErrInvalid, "empty")
 }
+
+// TestSendDrillDraftNeedsTheMark: a drill's message that lost the DRILL
+// mark is refused unless a reason is given, and the reason is recorded; a
+// real incident's message needs no mark.
+func TestSendDrillDraftNeedsTheMark(t *testing.T) {
+	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	inc := &Incident{Number: 1, Title: "x", Severity: P1, Status: StatusOpen, DetectedAt: now, DrillID: 3}
+	unmarked := Draft{ID: 1, Template: "customer-initial-alert", Audience: AudienceCustomer, Body: "Subject: URGENT: Service Issue", Author: "a"}
+	_, err := inc.SendDraft(now, "a", unmarked, nil, "")
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "no longer says DRILL")
+
+	ev, err := inc.SendDraft(now, "a", unmarked, nil, "sent to the drill's test inbox")
+	require.NoError(t, err)
+	assert.Contains(t, ev.Text, "WITHOUT the DRILL mark (override: sent to the drill's test inbox)")
+
+	marked := unmarked
+	marked.Body = DrillBanner + "\n\nSubject: [DRILL] URGENT"
+	ev, err = inc.SendDraft(now, "a", marked, nil, "")
+	require.NoError(t, err)
+	assert.NotContains(t, ev.Text, "WITHOUT")
+
+	real := &Incident{Number: 2, Title: "x", Severity: P1, Status: StatusOpen, DetectedAt: now}
+	_, err = real.SendDraft(now, "a", unmarked, nil, "")
+	assert.NoError(t, err, "a real incident's message needs no mark")
+}

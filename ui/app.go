@@ -223,6 +223,24 @@ func (a *App) resize(w, h int) {
 	}
 }
 
+// isDrill reports whether an incident the console has loaded is a drill's.
+func (a *App) isDrill(number int64) bool {
+	if inc := a.incident.inc; inc != nil && inc.Number == number {
+		return inc.IsDrill()
+	}
+	for _, inc := range a.board.incs {
+		if inc.Number == number {
+			return inc.IsDrill()
+		}
+	}
+	for _, d := range a.drills {
+		if d.Incident == number {
+			return true
+		}
+	}
+	return false
+}
+
 // deliverDue writes the drill injects that have fallen due to their
 // incidents' timelines: one store call at a time, only when one is due.
 func (a *App) deliverDue() tea.Cmd {
@@ -684,6 +702,7 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 func (a *App) openEditor(d model.Draft) tea.Cmd {
 	a.editor = newEditorScreen(a.env, d)
+	a.editor.drill = a.isDrill(d.IncidentNumber)
 	a.editor.SetSize(a.lay)
 	a.screen = screenEditor
 	return nil

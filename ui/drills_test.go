@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -232,4 +233,39 @@ func TestAARFromTheDrillScreen(t *testing.T) {
 	drafts, err := h.st.Drafts(ctx, 1)
 	require.NoError(t, err)
 	assert.Len(t, drafts, 1)
+}
+
+// TestDrillMessagesSayDrill: a drill's customer message says DRILL in its
+// banner and its subject; with the mark removed, sending it asks why and
+// records the reason.
+func TestDrillMessagesSayDrill(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	ctx := context.Background()
+	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
+	require.True(t, ok)
+	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
+	require.NoError(t, err)
+	inc, ev, err := model.Declare(d.Declaration(t0, "carol"), h.cat)
+	require.NoError(t, err)
+	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0)
+	require.NoError(t, err)
+	h.run(h.app.reloadBoard())
+
+	openNewDraft(t, h, "customer-initial-alert")
+	body := h.app.editor.ta.Value()
+	assert.True(t, strings.HasPrefix(body, model.DrillBanner), body)
+	assert.Contains(t, body, "Subject: [DRILL] URGENT: Service Issue - INC-0001")
+
+	h.app.editor.ta.SetValue("Subject: URGENT: Service Issue - INC-0001\n\nDear all, it is down.")
+	h.key("ctrl+g")
+	require.NotNil(t, h.app.prompt)
+	assert.Contains(t, h.view(), "no longer says DRILL")
+	h.key("enter")
+	require.NotNil(t, h.app.prompt, "a reason is required")
+	h.typeText("test inbox only")
+	h.key("enter")
+	got := h.get(1)
+	last := got.Timeline[len(got.Timeline)-1]
+	assert.Contains(t, last.Text, "WITHOUT the DRILL mark (override: test inbox only)")
 }

@@ -42,6 +42,9 @@ type EditorScreen struct {
 	notice                string
 	preview               bool
 	lay                   Layout
+	// drill: the draft is a drill's incident's, whose messages must say
+	// DRILL (model.DrillMarked)
+	drill bool
 }
 
 func newEditorScreen(e *env, d model.Draft) *EditorScreen {
@@ -369,12 +372,21 @@ func sendPrompt(e *env, s *EditorScreen) *Prompt {
 	body := s.ta.Value()
 	unfilled := playbooks.Placeholders(body)
 	d := s.draft
+	unmarked := s.drill && !model.DrillMarked(body)
 	var p *Prompt
-	if len(unfilled) > 0 {
+	switch {
+	case unmarked:
+		title := "This is a drill and the message no longer says DRILL"
+		if len(unfilled) > 0 {
+			title += fmt.Sprintf("; %d placeholder(s) still unfilled: %s", len(unfilled), strings.Join(unfilled, " "))
+		}
+		p = newPrompt(e, title).withInput("why send it anyway (required, recorded)", "")
+		p.hint = "esc goes back to put the mark back"
+	case len(unfilled) > 0:
 		p = newPrompt(e, fmt.Sprintf("%d placeholder(s) still unfilled: %s", len(unfilled), strings.Join(unfilled, " "))).
 			withInput("why send it anyway (required to override)", "")
 		p.hint = "esc goes back to fill them in"
-	} else {
+	default:
 		p = newPrompt(e, fmt.Sprintf("Mark draft #%d (%s, %s) as sent?", d.ID, d.Template, d.Audience))
 		p.hint = "records it on the timeline with its full text"
 		if d.CountsAsUpdate {
@@ -382,6 +394,9 @@ func sendPrompt(e *env, s *EditorScreen) *Prompt {
 		}
 	}
 	p.submit = func(_ int, override string) (tea.Cmd, error) {
+		if unmarked && strings.TrimSpace(override) == "" {
+			return nil, errors.New("give a reason to send a drill's message without DRILL, or esc to put it back")
+		}
 		if len(unfilled) > 0 && strings.TrimSpace(override) == "" {
 			return nil, errors.New("give a reason to send with placeholders unfilled, or esc to fill them")
 		}
