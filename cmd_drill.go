@@ -675,7 +675,7 @@ func runDrillStop(g globals, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "drill %d called off: %s\n", d.ID, ui.Sanitize(d.EndReason))
 	if d.Incident != 0 {
-		fmt.Fprintf(stdout, "%s stays open: resolve or close it like any incident\n", model.FormatKey(d.Incident))
+		fmt.Fprintf(stdout, "%s is closed with it, unresolved (reopen it to go on)\n", model.FormatKey(d.Incident))
 	}
 	return nil
 }

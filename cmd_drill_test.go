@@ -242,9 +242,9 @@ func TestDrillStopRunning(t *testing.T) {
 	runOK(t, db, "drill", "start", "registry-failure", "--now", drillClock(0))
 	runOK(t, db, "drill", "declare", "1", "--now", drillClock(40*time.Second))
 	out := runOK(t, db, "drill", "stop", "INC-0001", "--reason", "real incident", "--now", drillClock(3*time.Minute))
-	assert.Equal(t, "drill 1 called off: real incident\nINC-0001 stays open: resolve or close it like any incident\n", out)
+	assert.Equal(t, "drill 1 called off: real incident\nINC-0001 is closed with it, unresolved (reopen it to go on)\n", out)
 	show := runOK(t, db, "show", "INC-0001")
-	assert.Regexp(t, `(?m)alice +drill-ended +DRILL called off: real incident$`, show)
+	assert.Regexp(t, `(?m)alice +drill-ended +DRILL called off: real incident; the incident is closed unresolved$`, show)
 	assert.Regexp(t, `(?m)drill +inject +DRILL inject: Session Manager: customer sessions dropping`, show,
 		"the T+2m inject, due before the call-off, is on the timeline")
 	assert.NotContains(t, show, "Support: enterprise customers", "the T+4m one, after it, is not")

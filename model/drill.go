@@ -440,3 +440,19 @@ func PreciseDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%ds", s)
 }
+
+// CallOffDrill ends a drill's incident when its drill is called off: it is
+// closed at once, unresolved, so that no clock of an exercise that stopped
+// keeps escalating or breaching on the board. Reopen brings it back like
+// any closed incident (the drill stays called off).
+func (inc *Incident) CallOffDrill(now time.Time, actor, reason string) (Event, error) {
+	if !inc.IsDrill() {
+		return Event{}, fmt.Errorf("%w: %s is not a drill's incident", ErrConflict, inc.Key())
+	}
+	if inc.Status != StatusOpen {
+		return Event{}, fmt.Errorf("%w: %s is %s: only an open drill can be called off", ErrConflict, inc.Key(), inc.Status)
+	}
+	now = Millis(now)
+	inc.Status, inc.ClosedAt = StatusClosed, now
+	return inc.event(now, actor, EventDrillEnded, "DRILL called off: "+strings.TrimSpace(reason)+"; the incident is closed unresolved"), nil
+}

@@ -302,29 +302,24 @@ func (s *Store) EndDrill(ctx context.Context, id int64, reason, actor string, no
 		if d.Incident == 0 {
 			return nil
 		}
-		return s.appendEvent(ctx, tx, d.Incident, model.Event{At: now, Actor: actor, Kind: model.EventDrillEnded,
-			Text: "DRILL called off: " + reason})
+		// The incident is closed with the drill (model.CallOffDrill): an
+		// exercise that stopped must not keep escalating on the board.
+		inc, err := loadHeader(ctx, tx, d.Incident)
+		if err != nil {
+			return err
+		}
+		ev, err := inc.CallOffDrill(now, actor, reason)
+		if err != nil {
+			return err
+		}
+		inc.Record(ev)
+		if err := updateHeader(ctx, tx, inc.ID, inc); err != nil {
+			return err
+		}
+		return s.insertEvent(ctx, tx, inc.ID, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("end drill %d: %w", id, err)
 	}
 	return nil
-}
-
-// appendEvent appends ev to the timeline of the incident with the given
-// number and records it in the header as model's Incident.Record does.
-func (s *Store) appendEvent(ctx context.Context, tx *sql.Tx, number int64, ev model.Event) error {
-	var id int64
-	var rec model.Incident
-	if err := tx.QueryRowContext(ctx, "SELECT id, updated_at, last_progress_at, last_update_at FROM incidents WHERE number = ?", number).
-		Scan(&id, instant{&rec.UpdatedAt}, instant{&rec.LastProgressAt}, instant{&rec.LastUpdateAt}); err != nil {
-		return err
-	}
-	rec.Record(ev)
-	if err := s.insertEvent(ctx, tx, id, ev); err != nil {
-		return err
-	}
-	_, err := tx.StmtContext(ctx, s.stmts.record).ExecContext(ctx,
-		millis(rec.UpdatedAt), millis(rec.LastProgressAt), millis(rec.LastUpdateAt), id)
-	return err
 }

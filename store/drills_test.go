@@ -319,9 +319,16 @@ func TestEndDrill(t *testing.T) {
 	}, injectsOf(got2), "the inject due before the call-off is written with it; none after")
 	last := last(t, got2)
 	assert.Equal(t, model.Event{ID: last.ID, At: at(3 * time.Minute), Actor: "alice", Kind: model.EventDrillEnded,
-		Text: "DRILL called off: real incident started"}, last)
+		Text: "DRILL called off: real incident started; the incident is closed unresolved"}, last)
 	assert.Equal(t, at(30*time.Second), got2.LastProgressAt, "calling off is not progress")
-	assert.Equal(t, model.StatusOpen, got2.Status, "the incident stays, to be resolved or closed")
+	assert.Equal(t, model.StatusClosed, got2.Status, "closed with its drill: no clock of it runs on")
+	assert.Equal(t, at(3*time.Minute), got2.ClosedAt)
+	assert.True(t, got2.ResolvedAt.IsZero(), "never resolved")
+	board, err := s.Board(ctx)
+	require.NoError(t, err)
+	for _, b := range board {
+		assert.NotEqual(t, inc.Number, b.Number, "off the board")
+	}
 	assertBookkeeping(t, got2)
 
 	over := startDrill(t, s)

@@ -414,7 +414,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			a.setFlash(fmt.Sprintf("drill #%d: %s", msg.id, describeErr(msg.err)), true)
 		} else {
-			a.setFlash(fmt.Sprintf("drill #%d called off", msg.id), false)
+			a.setFlash(fmt.Sprintf("drill #%d called off; its incident, if declared, is closed with it", msg.id), false)
 		}
 		return a, a.reloadBoard()
 
