@@ -46,12 +46,22 @@ func (b *Board) SetSize(l Layout) {
 	b.width = l.Width
 	b.body = l.BodyHeight
 	b.height = max(0, b.body-2-len(b.armed)) // a column header, a blank line and a line per armed drill
-	b.cols = boardColumns(l.Width)
+	b.cols = boardColumns(l.Width, b.keyWidth())
 	b.rebuild()
 }
 
-func boardColumns(w int) boardCols {
-	c := boardCols{key: 8, sev: 2, phase: 11, ic: 9, prog: 5, next: 15}
+// keyWidth is the width of the longest key on the board: INC-0001, or
+// INC-10000 once there are that many.
+func (b *Board) keyWidth() int {
+	w := len(model.FormatKey(1))
+	for _, inc := range b.incs {
+		w = max(w, len(inc.Key()))
+	}
+	return w
+}
+
+func boardColumns(w, keyW int) boardCols {
+	c := boardCols{key: keyW, sev: 2, phase: 11, ic: 9, prog: 5, next: 15}
 	if w >= 120 {
 		c.phase, c.ic, c.prog, c.next = 19, 16, 7, 14
 	}
@@ -65,6 +75,9 @@ func (b *Board) SetIncidents(incs []*model.Incident) {
 	b.incs = incs
 	model.SortBoard(b.incs, b.env.now)
 	b.count()
+	if kw := b.keyWidth(); kw != b.cols.key {
+		b.cols = boardColumns(b.width, kw)
+	}
 	b.rebuild()
 }
 

@@ -139,11 +139,11 @@ func (d *Dashboard) lines() []string {
 	// Incidents and their severities.
 	add(d.totals(m)...)
 
-	head("Response times")
-	add(d.row("MTTD", "mean time to detect (start → detected)", m.MTTD, "min", m.DetectionChange, m.DetectionTrend))
-	add(d.row("MTTA", "mean time to acknowledge (detected → ack)", m.MTTA, "min", model.Stat{}, ""))
-	add(d.row("MTTM", "mean time to initial resolution (detected → mitigated)", m.MTTM, "min", model.Stat{}, ""))
-	add(d.row("MTTR", "mean time to resolve (detected → resolved)", m.MTTR, "min", m.ResolutionChange, m.ResolutionTrend))
+	head("Mean times (MTTD detect, MTTA acknowledge, MTTM mitigate, MTTR resolve)")
+	add(d.row("MTTD", "start → detected", m.MTTD, "min", m.DetectionChange, m.DetectionTrend))
+	add(d.row("MTTA", "detected → acknowledged", m.MTTA, "min", model.Stat{}, ""))
+	add(d.row("MTTM", "detected → mitigated", m.MTTM, "min", model.Stat{}, ""))
+	add(d.row("MTTR", "detected → resolved", m.MTTR, "min", m.ResolutionChange, m.ResolutionTrend))
 	add(d.row("Resolved", "resolution rate", m.ResolutionRate, "%", model.Stat{}, ""))
 
 	head("SLA breaches")
@@ -206,9 +206,9 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 		rest += fmt.Sprintf(", over %d", st.N)
 	}
 	if change.OK {
-		rest += fmt.Sprintf(" · %+.1f%% vs previous period", change.Value)
+		rest += fmt.Sprintf(" · %+.1f%% vs the period before", change.Value)
 		if trend != "" {
-			rest += " (" + string(trend) + ")"
+			rest += ", " + string(trend)
 		}
 	}
 	return line + s.Muted.Render(Fit(rest, max(0, d.width-24)))

@@ -269,3 +269,16 @@ func TestDrillMessagesSayDrill(t *testing.T) {
 	last := got.Timeline[len(got.Timeline)-1]
 	assert.Contains(t, last.Text, "WITHOUT the DRILL mark (override: test inbox only)")
 }
+
+// TestBoardWidensTheKeyColumn: INC-10000 shows whole; the title gives way.
+func TestBoardWidensTheKeyColumn(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	incs := []*model.Incident{h.declare("first", model.P3, t0)}
+	big := *incs[0]
+	big.Number, big.Title = 10000, "ten thousandth"
+	incs = append(incs, &big)
+	h.app.board.SetIncidents(incs)
+	v := h.view()
+	assert.Contains(t, v, "INC-10000 P3 ten thousandth")
+	assert.Contains(t, v, "INC-0001  P3 first")
+}
