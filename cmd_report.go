@@ -91,15 +91,32 @@ func runReport(g globals, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	rep := model.NewReport(m)
-	if *asJSON {
-		return writeJSON(stdout, rep)
-	}
 	overdue, err := st.OverdueItems(ctx, now)
 	if err != nil {
 		return err
 	}
+	if overdue, err = store.FilterOverdue(ctx, st, overdue, f.Severity); err != nil {
+		return err
+	}
+	rep.OverdueItems = overdueDocs(overdue, now)
+	if *asJSON {
+		return writeJSON(stdout, rep)
+	}
 	_, err = io.WriteString(stdout, reportText(m, rep, overdue, *period, now, loc))
 	return err
+}
+
+// overdueDocs are the overdue action items as the report's JSON lists
+// them, in their order.
+func overdueDocs(items []store.OverdueItem, now time.Time) []model.OverdueItemDoc {
+	out := make([]model.OverdueItemDoc, 0, len(items))
+	for _, it := range items {
+		out = append(out, model.OverdueItemDoc{
+			Incident: it.Key, Item: it.Seq, Description: it.Description, Owner: it.Owner,
+			Due: model.FormatTime(it.Due), Status: string(it.Status), DaysOverdue: model.DaysOverdue(it.Due, now),
+		})
+	}
+	return out
 }
 
 // reportText is the report for people: the figures as the JSON rounds
@@ -177,6 +194,7 @@ func reportText(m model.Metrics, rep model.Report, overdue []store.OverdueItem, 
 	b.WriteString(monthlyChart(m.Monthly))
 	line("")
 
+	// overdue is the real incidents' of the severity filtered (FilterOverdue).
 	line("overdue action items: %d", len(overdue))
 	const shown = 10
 	var o table
@@ -184,11 +202,8 @@ func reportText(m model.Metrics, rep model.Report, overdue []store.OverdueItem, 
 		if i == shown {
 			break
 		}
-		key := it.Key
-		if it.Drill {
-			key += " DRILL"
-		}
-		o.add(key, "#"+strconv.Itoa(it.Seq), it.Owner, "due "+it.Due.In(loc).Format(time.DateOnly), it.Description)
+		late := fmt.Sprintf("due %s, %d day(s) overdue", it.Due.In(loc).Format(time.DateOnly), model.DaysOverdue(it.Due, now))
+		o.add(it.Key, "#"+strconv.Itoa(it.Seq), it.Owner, late, it.Description)
 	}
 	o.write(&b, "  ")
 	if len(overdue) > shown {

@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Report is the metrics as `warroom report --json` prints them: the seed's
 // two dashboard documents merged into one, §6.3.1 (incident_metrics,
@@ -24,7 +27,34 @@ type Report struct {
 	Performance     PerformanceFigures   `json:"performance_metrics"`
 	Improvement     ImprovementFigures   `json:"improvement_metrics"`
 	BreachesByStage []MilestoneBreachDoc `json:"sla_breaches_by_milestone"`
-	Unavailable     map[string]string    `json:"unavailable"`
+	// OverdueItems are the overdue action items of the real incidents of
+	// the severity filtered (an item belongs to its incident's severity),
+	// most overdue first, whatever the period: what is overdue is
+	// overdue now. NewReport leaves it empty; the caller fills it.
+	OverdueItems []OverdueItemDoc  `json:"overdue_action_items"`
+	Unavailable  map[string]string `json:"unavailable"`
+}
+
+// OverdueItemDoc is an overdue action item: its incident's key, its number
+// within the incident, its due instant and how many whole days it is past
+// it (0: less than a day).
+type OverdueItemDoc struct {
+	Incident    string `json:"incident"`
+	Item        int    `json:"item"`
+	Description string `json:"description"`
+	Owner       string `json:"owner"`
+	Due         string `json:"due"`
+	Status      string `json:"status"`
+	DaysOverdue int    `json:"days_overdue"`
+}
+
+// DaysOverdue is how many whole days (of 24 hours) now is past due: 0
+// before due and during the first day after it.
+func DaysOverdue(due, now time.Time) int {
+	if !now.After(due) {
+		return 0
+	}
+	return int(now.Sub(due) / (24 * time.Hour))
 }
 
 // ReportPeriod is the filter the figures are for: incidents detected in
@@ -113,9 +143,10 @@ func round1(v float64) float64 { return math.Round(v*10) / 10 }
 // NewReport lays out m as the seed's dashboard documents.
 func NewReport(m Metrics) Report {
 	rep := Report{
-		Units:       ReportUnits{Durations: "minutes", Rates: "percent"},
-		TopCauses:   []CauseFigure{},
-		Unavailable: map[string]string{},
+		Units:        ReportUnits{Durations: "minutes", Rates: "percent"},
+		TopCauses:    []CauseFigure{},
+		OverdueItems: []OverdueItemDoc{},
+		Unavailable:  map[string]string{},
 	}
 	rep.Period.Until = FormatTime(m.Filter.Until)
 	if !m.Filter.Since.IsZero() {

@@ -241,3 +241,23 @@ func TestReportReasons(t *testing.T) {
 	assert.Equal(t, "no resolved incident in the previous period of the same length", u["trend_analysis.resolution_trend"])
 	assert.Equal(t, 330.0, p30["performance_metrics"].(map[string]any)["mttr_avg"])
 }
+
+// TestDaysOverdue: whole days of 24 hours past due, 0 on the first day
+// and before due.
+func TestDaysOverdue(t *testing.T) {
+	due := mt("2025-06-10 12:00")
+	for _, c := range []struct {
+		now  string
+		want int
+	}{
+		{"2025-06-09 12:00", 0}, // not due yet
+		{"2025-06-10 12:00", 0}, // due now
+		{"2025-06-11 11:59", 0}, // 23h59m late
+		{"2025-06-11 12:00", 1},
+		{"2025-06-20 11:00", 9}, // 9 days 23 hours
+	} {
+		assert.Equal(t, c.want, model.DaysOverdue(due, mt(c.now)), c.now)
+	}
+	doc := reportJSON(t, model.ComputeMetrics(nil, model.MetricsFilter{}, metricsNow, time.UTC))
+	assert.Equal(t, []any{}, doc["overdue_action_items"], "an array even when the caller gives none")
+}
