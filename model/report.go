@@ -95,6 +95,7 @@ type IncidentFigures struct {
 // TrendFigures is trend_analysis.
 type TrendFigures struct {
 	Monthly         []int    `json:"monthly_incidents"` // 12 calendar months, oldest first
+	Months          []string `json:"months"`            // their labels, 2026-01, in the report's zone: parallel to Monthly
 	ResolutionTrend *string  `json:"resolution_trend"`  // improving, worsening or stable
 	DetectionTrend  *string  `json:"detection_trend"`
 	RepeatPercent   *float64 `json:"repeat_incidents"` // percent of the incidents
@@ -199,8 +200,10 @@ func NewReport(m Metrics) Report {
 	in.MTTR = stat("incident_metrics.mean_time_to_resolve", m.MTTR, noResolved)
 
 	rep.Trend.Monthly = make([]int, len(m.Monthly))
+	rep.Trend.Months = make([]string, len(m.Monthly))
 	for i, mc := range m.Monthly {
 		rep.Trend.Monthly[i] = mc.Count
+		rep.Trend.Months[i] = mc.Month.Format("2006-01")
 	}
 	// whyNoChange says why a mean time has no change against the previous
 	// period: no previous period, no figure now, or none then (or zero).

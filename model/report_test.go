@@ -153,6 +153,9 @@ func TestReport(t *testing.T) {
 		assert.Equal(t, w, v, path)
 	}
 	assert.Equal(t, []any{0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 7.0}, doc["trend_analysis"].(map[string]any)["monthly_incidents"])
+	assert.Equal(t, []any{"2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12",
+		"2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"}, doc["trend_analysis"].(map[string]any)["months"],
+		"the months of monthly_incidents, oldest first")
 	assert.Equal(t, []any{
 		map[string]any{"cause": "Network issues", "count": 3.0, "percentage": 42.9}, // 3 / 7
 		map[string]any{"cause": "Configuration errors", "count": 1.0, "percentage": 14.3},
@@ -208,6 +211,20 @@ func TestReportNoData(t *testing.T) {
 	doc = reportJSON(t, model.ComputeMetrics(nil, model.MetricsFilter{}, now, time.UTC))
 	assert.Nil(t, doc["period"].(map[string]any)["since"], "all time: since is null")
 	assert.Equal(t, "2025-06-20T12:00:00.000Z", doc["period"].(map[string]any)["until"], "a zero until is now")
+}
+
+// TestReportMonths: the month labels are the calendar months of the
+// report's zone, across a year's end: in Berlin, 2025-01-01 00:30 is
+// still December 31st in UTC.
+func TestReportMonths(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	now := time.Date(2025, time.January, 1, 0, 30, 0, 0, berlin)
+	doc := reportJSON(t, model.ComputeMetrics(nil, model.MetricsFilter{}, now, berlin))
+	months := doc["trend_analysis"].(map[string]any)["months"].([]any)
+	require.Len(t, months, 12)
+	assert.Equal(t, "2024-02", months[0])
+	assert.Equal(t, "2025-01", months[11])
 }
 
 // TestReportReasons: a null says what is missing.
