@@ -16,6 +16,7 @@ type Board struct {
 	incs     []*model.Incident
 	rows     []boardRow // what the list shows: incidents and section rules
 	selected int64      // the selected incident's number (kept across reloads)
+	want     int64      // an incident to select once it is loaded (just declared)
 	cursor   int        // index into rows of the selected incident
 	offset   int        // first row shown
 	width    int
@@ -104,7 +105,7 @@ func (b *Board) Tick() {
 // Select moves the selection to an incident (it may arrive with the next
 // load).
 func (b *Board) Select(number int64) {
-	b.selected = number
+	b.selected, b.want = number, number
 	b.rebuild()
 }
 
@@ -140,9 +141,12 @@ func (b *Board) rebuild() {
 		b.rows = append(b.rows, boardRow{inc: inc, static: b.renderStatic(inc)})
 	}
 	b.cursor = -1
+	if b.want != 0 {
+		b.selected = b.want
+	}
 	for i, r := range b.rows {
 		if r.inc != nil && r.inc.Number == b.selected {
-			b.cursor = i
+			b.cursor, b.want = i, 0
 		}
 	}
 	if b.cursor < 0 {
@@ -205,7 +209,7 @@ func (b *Board) move(delta int) {
 	if i < 0 {
 		return
 	}
-	b.cursor = i
+	b.cursor, b.want = i, 0
 	b.selected = b.rows[i].inc.Number
 	b.scrollTo(i)
 }

@@ -159,7 +159,7 @@ func (d *Dashboard) lines() []string {
 	head("Top causes (RCA cause category)")
 	add(d.causes(m)...)
 
-	head("Incidents per month, last 12 months")
+	head("Incidents per calendar month (the severity filter applies, the period does not)")
 	add(d.trend(m)...)
 
 	head(fmt.Sprintf("Overdue action items (%d)", len(d.overdue)))

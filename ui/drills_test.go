@@ -282,3 +282,21 @@ func TestBoardWidensTheKeyColumn(t *testing.T) {
 	assert.Contains(t, v, "INC-10000 P3 ten thousandth")
 	assert.Contains(t, v, "INC-0001  P3 first")
 }
+
+// TestDeclaredDrillIsSelected: once declared, the drill's incident is the
+// board's selection, though it sorts below the real incidents.
+func TestDeclaredDrillIsSelected(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	h.declare("real one", model.P4, t0)
+	h.run(h.app.reloadBoard())
+	h.key("D")
+	selectScenario(t, h, "registry-failure")
+	h.key("enter")
+	h.key("enter")
+	h.key("enter") // on the new drill: the form
+	require.NotNil(t, h.app.form)
+	h.key("ctrl+s")
+	require.Equal(t, screenBoard, h.app.screen)
+	assert.Contains(t, h.view(), "▶ INC-0002 P1 DRILL")
+}
