@@ -153,15 +153,16 @@ func buildFixture(ctx context.Context, path string) error {
 	}
 	return s.WithTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
+			`INSERT INTO policy_snapshots (id, json) VALUES (1, :policy)`,
 			series + `INSERT INTO incidents (id, number, title, severity, severity_reason, phase, status, impact,
 				customers_pct, created_by, started_at, detected_at, acknowledged_at, mitigated_at, resolved_at,
-				post_mortem_at, closed_at, updated_at, policy_json)
+				post_mortem_at, closed_at, updated_at, policy_id)
 			SELECT k, k, 'Incident ' || k || ': registry latency above the SLO', 1 + k % 4,
 				'business-important, 30% of customers (over 25%) -> P3',
 				iif(k > :closed, 4, 12), iif(k > :closed, 'open', 'closed'), 'important', 30, 'alice',
 				:t0 + k * 60000, :t0 + k * 60000, :t0 + k * 60000 + 300000, :t0 + k * 60000 + 600000,
 				iif(k > :closed, NULL, :t0 + k * 60000 + 3600000), iif(k > :closed, NULL, :t0 + k * 60000 + 86400000),
-				iif(k > :closed, NULL, :t0 + k * 60000 + 90000000), :t0 + k * 60000 + 90000000, :policy
+				iif(k > :closed, NULL, :t0 + k * 60000 + 90000000), :t0 + k * 60000 + 90000000, 1
 			FROM n`,
 			series + `INSERT INTO incident_services (incident_id, service, position)
 			SELECT k, 'registry', 0 FROM n UNION ALL SELECT k, 'transport', 1 FROM n`,

@@ -645,13 +645,17 @@ func (g *generator) checklist(h *history, ic string) {
 }
 
 // historyWriter writes generated incidents with statements prepared once
-// for the whole transaction.
+// for the whole transaction, tx, and the ids of the SLA snapshots it has
+// stored by their text: the catalog's few policies are looked up in
+// policy_snapshots once each, not once per incident.
 type historyWriter struct {
+	tx                                                   *sql.Tx
 	incident, service, item, role, event, review, action *sql.Stmt
+	policies                                             map[string]int64
 }
 
 func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
-	w := &historyWriter{}
+	w := &historyWriter{tx: tx, policies: map[string]int64{}}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -690,7 +694,18 @@ func (w *historyWriter) write(ctx context.Context, h *history) error {
 	if err := inc.Validate(); err != nil {
 		return err
 	}
-	args, err := headerArgs(inc)
+	text, err := policyText(inc)
+	if err != nil {
+		return err
+	}
+	policyID, ok := w.policies[text]
+	if !ok {
+		if policyID, err = snapshotID(ctx, w.tx, text); err != nil {
+			return err
+		}
+		w.policies[text] = policyID
+	}
+	args, err := headerArgs(inc, policyID)
 	if err != nil {
 		return err
 	}

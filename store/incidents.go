@@ -22,7 +22,7 @@ var headerColumns = []string{
 	"started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
 	"post_mortem_at", "closed_at", "updated_at",
 	"tier", "escalated_at", "tier_ack_at", "last_progress_at", "last_update_at",
-	"policy_json",
+	"policy_id",
 	"fixed_at", "verification_json",
 	"pir_meeting_at", "pir_document_at", "action_items_at", "review_completed_at",
 	"drill_id",
@@ -34,15 +34,12 @@ var (
 	updateIncidentSQL = "UPDATE incidents SET " + strings.Join(headerColumns, " = ?, ") + " = ? WHERE id = ?"
 )
 
-// headerArgs are the values of headerColumns for inc. A Tier of 0 is
+// headerArgs are the values of headerColumns for inc, whose SLA snapshot
+// is the policy_snapshots row policyID (storePolicy). A Tier of 0 is
 // stored as 1: the model reads both as "not escalated yet".
-func headerArgs(inc *model.Incident) ([]any, error) {
+func headerArgs(inc *model.Incident, policyID int64) ([]any, error) {
 	if inc.Tier < 0 {
 		return nil, fmt.Errorf("%w: %s: tier %d", model.ErrInvalid, inc.Key(), inc.Tier)
-	}
-	policy, err := json.Marshal(inc.Policy)
-	if err != nil {
-		return nil, fmt.Errorf("%s: SLA snapshot: %w", inc.Key(), err)
 	}
 	passed, err := passedJSON(inc.Verification.Passed)
 	if err != nil {
@@ -56,11 +53,49 @@ func headerArgs(inc *model.Incident) ([]any, error) {
 		millis(inc.ResolvedAt), millis(inc.PostMortemAt), millis(inc.ClosedAt), millis(inc.UpdatedAt),
 		max(inc.Tier, 1), millis(inc.EscalatedAt), millis(inc.TierAckAt),
 		millis(inc.LastProgressAt), millis(inc.LastUpdateAt),
-		string(policy),
+		policyID,
 		millis(inc.Verification.FixedAt), passed,
 		millis(rv.MeetingAt), millis(rv.DocumentAt), millis(rv.ActionItemsAt), millis(rv.CompletedAt),
 		drillArg(inc.DrillID),
 	}, nil
+}
+
+// policyText is the policy_snapshots text of an incident's SLA snapshot.
+// json.Marshal writes a struct's fields in order, so equal policies give
+// the same text and share a row.
+func policyText(inc *model.Incident) (string, error) {
+	b, err := json.Marshal(inc.Policy)
+	if err != nil {
+		return "", fmt.Errorf("%s: SLA snapshot: %w", inc.Key(), err)
+	}
+	return string(b), nil
+}
+
+// storePolicy is the id of inc's SLA snapshot in policy_snapshots, the row
+// added within tx if no incident had that text yet. tx must be a write
+// transaction (WithTx): it holds the write lock, so no other writer can
+// add the same text between the look-up and the insert. Most writes find
+// the text there and write nothing to the table.
+func storePolicy(ctx context.Context, tx *sql.Tx, inc *model.Incident) (int64, error) {
+	text, err := policyText(inc)
+	if err != nil {
+		return 0, err
+	}
+	return snapshotID(ctx, tx, text)
+}
+
+// snapshotID is the id of the policy_snapshots row holding text, added if
+// there is none.
+func snapshotID(ctx context.Context, tx *sql.Tx, text string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM policy_snapshots WHERE json = ?", text).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, "INSERT INTO policy_snapshots (json) VALUES (?) RETURNING id", text).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("SLA snapshot: %w", err)
+	}
+	return id, nil
 }
 
 // drillArg is the drill_id value of a drill id: NULL for a real incident.
@@ -119,12 +154,14 @@ func scanPassed(v sql.NullString) (map[model.VerificationCheck]model.CheckMark, 
 }
 
 // incidentColumns are what scanIncident reads, from incidents aliased i:
-// the header, then the services and the roles as JSON.
+// the header with its SLA snapshot's text (NULL if it has none, which the
+// store never writes), then the services and the roles as JSON.
 const incidentColumns = `i.id, i.number, i.title, i.severity, i.severity_reason, i.severity_override,
 	i.phase, i.status, i.impact, i.customers_pct, i.created_by,
 	i.started_at, i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at,
 	i.post_mortem_at, i.closed_at, i.updated_at,
-	i.tier, i.escalated_at, i.tier_ack_at, i.last_progress_at, i.last_update_at, i.policy_json,
+	i.tier, i.escalated_at, i.tier_ack_at, i.last_progress_at, i.last_update_at,
+	(SELECT p.json FROM policy_snapshots p WHERE p.id = i.policy_id),
 	i.fixed_at, i.verification_json,
 	i.pir_meeting_at, i.pir_document_at, i.action_items_at, i.review_completed_at,
 	coalesce(i.drill_id, 0),
@@ -145,8 +182,8 @@ const boardQuery = `SELECT ` + incidentColumns + `,
 
 // scanIncident scans a row of incidentColumns, followed by extra, into inc.
 func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extra ...any) error {
-	var policy, services, roles string
-	var passed sql.NullString
+	var services, roles string
+	var policy, passed sql.NullString
 	rv := &inc.Review
 	dest := []any{
 		&inc.ID, &inc.Number, &inc.Title, &inc.Severity, &inc.SeverityReason, &inc.SeverityOverride,
@@ -165,7 +202,10 @@ func scanIncident(row interface{ Scan(...any) error }, inc *model.Incident, extr
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return err
 	}
-	if err := json.Unmarshal([]byte(policy), &inc.Policy); err != nil {
+	if !policy.Valid {
+		return fmt.Errorf("%s: no SLA snapshot", inc.Key())
+	}
+	if err := json.Unmarshal([]byte(policy.String), &inc.Policy); err != nil {
 		return fmt.Errorf("%s: SLA snapshot: %w", inc.Key(), err)
 	}
 	if err := json.Unmarshal([]byte(services), &inc.Services); err != nil {
@@ -216,7 +256,11 @@ func (s *Store) declareTx(ctx context.Context, tx *sql.Tx, inc *model.Incident, 
 	}
 	recorded := *inc // Record changes only header times
 	recorded.Record(ev)
-	args, err := headerArgs(&recorded)
+	policyID, err := storePolicy(ctx, tx, &recorded)
+	if err != nil {
+		return 0, 0, err
+	}
+	args, err := headerArgs(&recorded, policyID)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -531,8 +575,15 @@ func loadTimeline(ctx context.Context, tx *sql.Tx, incID int64) ([]model.Event, 
 	return events, rows.Err()
 }
 
+// updateHeader writes every header column of incident row id from inc,
+// its SLA snapshot through policy_snapshots (storePolicy), within the
+// write transaction tx.
 func updateHeader(ctx context.Context, tx *sql.Tx, id int64, inc *model.Incident) error {
-	args, err := headerArgs(inc)
+	policyID, err := storePolicy(ctx, tx, inc)
+	if err != nil {
+		return err
+	}
+	args, err := headerArgs(inc, policyID)
 	if err != nil {
 		return err
 	}

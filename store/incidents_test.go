@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -500,6 +501,82 @@ func TestChangeSeverity(t *testing.T) {
 	})
 }
 
+// TestPolicySnapshotsShared: incidents of one severity share one
+// policy_snapshots row; a severity change adds the new severity's row the
+// first time and reuses it after, and back to the first severity reuses
+// the first row.
+func TestPolicySnapshotsShared(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	cat := testCatalog()
+	a := declare(t, s, declaration("first P3"))
+	b := declare(t, s, declaration("second P3"))
+	policyID := func(inc *model.Incident) int64 {
+		t.Helper()
+		return int64(queryInt(t, s, "SELECT policy_id FROM incidents WHERE id = ?", inc.ID))
+	}
+	snapshots := func() int { return queryInt(t, s, "SELECT count(*) FROM policy_snapshots") }
+	p3 := policyID(a)
+	assert.Equal(t, p3, policyID(b))
+	assert.Equal(t, 1, snapshots())
+
+	toP1 := func(inc *model.Incident) *model.Incident {
+		t.Helper()
+		got, err := s.ChangeSeverity(ctx, inc.Number, 0, cat.Policy.Severities[model.P1], cat.Playbooks[model.P1],
+			"every tier", "alice", at(time.Minute))
+		require.NoError(t, err)
+		assert.Equal(t, cat.Policy.Severities[model.P1], got.Policy)
+		return got
+	}
+	a = toP1(a)
+	assert.Equal(t, 2, snapshots(), "P1's added")
+	p1 := policyID(a)
+	assert.NotEqual(t, p3, p1)
+	b = toP1(b)
+	assert.Equal(t, 2, snapshots(), "P1's reused")
+	assert.Equal(t, p1, policyID(b))
+
+	back, err := s.ChangeSeverity(ctx, a.Number, 0, cat.Policy.Severities[model.P3], cat.Playbooks[model.P3],
+		"fewer customers", "alice", at(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, cat.Policy.Severities[model.P3], back.Policy)
+	assert.Equal(t, p3, policyID(back))
+	assert.Equal(t, 2, snapshots())
+
+	// A tick writes no snapshot, and an action that keeps the policy
+	// reuses its row.
+	i := slices.IndexFunc(b.Checklist, func(it model.ChecklistItem) bool { return !it.Retired })
+	require.GreaterOrEqual(t, i, 0)
+	_, err = s.SetStep(ctx, b.Number, b.Checklist[i].ID, true, "bob", at(2*time.Hour))
+	require.NoError(t, err)
+	_, err = s.Apply(ctx, b.Number, func(inc *model.Incident) (model.Event, error) { return inc.Acknowledge(at(2*time.Hour), "bob") })
+	require.NoError(t, err)
+	assert.Equal(t, p1, policyID(b))
+	assert.Equal(t, 2, snapshots())
+}
+
+// TestPolicySnapshotIntegrity: an incident's policy_id must name a row
+// (foreign keys are on), and one without a snapshot, which the store never
+// writes, fails to load with a message naming it rather than with a zero
+// policy.
+func TestPolicySnapshotIntegrity(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	inc := declare(t, s, declaration("Registry down"))
+	_, err := s.db.ExecContext(ctx, "UPDATE incidents SET policy_id = 999 WHERE id = ?", inc.ID)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "FOREIGN KEY")
+
+	_, err = s.db.ExecContext(ctx, "UPDATE incidents SET policy_id = NULL WHERE id = ?", inc.ID)
+	require.NoError(t, err)
+	_, err = s.Get(ctx, inc.Number)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), inc.Key()+": no SLA snapshot")
+	_, err = s.MetricRecords(ctx, time.Time{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), inc.Key()+": no SLA snapshot")
+}
+
 func TestBoard(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -568,7 +645,8 @@ func TestBoardQueryPlan(t *testing.T) {
 	text := strings.Join(plan, "\n")
 	assert.Contains(t, text, "USING INDEX incidents_status", text)
 	assert.Regexp(t, `SEARCH c USING INDEX \S+ \(incident_id=\?\)`, text)
-	assert.NotRegexp(t, `SCAN (i|incidents|c|checklist_items)\b`, text)
+	assert.Contains(t, text, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)", "the SLA snapshot by its id")
+	assert.NotRegexp(t, `SCAN (i|incidents|c|checklist_items|p|policy_snapshots)\b`, text)
 }
 
 func TestConcurrentStores(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -16,7 +17,7 @@ import (
 )
 
 // The metrics dashboard (seed §6.3, §9.3) reads every real incident it
-// needs in two queries and computes the figures in one pass in
+// needs in three queries and computes the figures in one pass in
 // model.ComputeMetrics. Drills (incidents.drill_id set) never count.
 //
 // Reading 10,000 incidents within the dashboard's budget (50 ms with the
@@ -32,26 +33,24 @@ import (
 //     than through incidents_detected;
 //   - the RCA's cause is found in the review's body in Go (reviewCause),
 //     at half the cost of json_extract;
-//   - the SLA snapshot, 2 kB of JSON that repeats from one incident to the
-//     next, is decoded once per distinct text, and one of those in use
-//     (the newest incidents') is not even sent: the query compares it and
-//     sends its index instead.
+//   - the SLA snapshot, 1-2 kB of JSON, is read by its id: the few
+//     distinct texts come from policy_snapshots, each decoded once, the
+//     first time an incident has it.
 
 // metricsQuery is MetricRecords' main query: the real incidents detected
-// at or after ?1: the packed header, the SLA snapshot as text or as the
-// 1-based index of one of the texts ?2..?9, and the review's body (NULL
-// without one). It walks incidents_detected, which pays for itself for a
-// short period; for one that holds most incidents metricsQueryScan reads
-// the table in row order, a third cheaper than a lookup per index entry.
-// Neither sorts: MetricRecords puts the records in order if they are not.
+// at or after ?1: the packed header, the id of the SLA snapshot, and the
+// review's body (NULL without one). It walks incidents_detected, which
+// pays for itself for a short period; for one that holds most incidents
+// metricsQueryScan reads the table in row order, a third cheaper than a
+// lookup per index entry. Neither sorts: MetricRecords puts the records in
+// order if they are not.
 const (
 	metricsColumns = `SELECT concat_ws(' ', i.id, i.number, i.severity, i.status,
 		ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
 		ifnull(i.mitigated_at, 'n'), ifnull(i.resolved_at, 'n'), ifnull(i.post_mortem_at, 'n'),
 		ifnull(i.closed_at, 'n'), ifnull(i.pir_meeting_at, 'n'), ifnull(i.pir_document_at, 'n'),
 		ifnull(i.action_items_at, 'n'), ifnull(i.review_completed_at, 'n')),
-	CASE i.policy_json WHEN ?2 THEN 1 WHEN ?3 THEN 2 WHEN ?4 THEN 3 WHEN ?5 THEN 4
-		WHEN ?6 THEN 5 WHEN ?7 THEN 6 WHEN ?8 THEN 7 WHEN ?9 THEN 8 ELSE i.policy_json END,
+	i.policy_id,
 	r.body_json
 	FROM incidents i LEFT JOIN reviews r ON r.incident_id = i.id`
 	metricsQuery     = metricsColumns + ` WHERE i.drill_id IS NULL AND i.detected_at >= ?1`
@@ -63,36 +62,22 @@ const (
 // bytes>:<service>" with nothing in between, so that any service id reads
 // back as it is (unpackList); then how many incidents were detected at or
 // after ?1 (counted on incidents_detected) and about how many there are
-// (the last row id: rows are never deleted); last, the distinct SLA
-// snapshots of the newest incidents, the most recent first, as a JSON
-// array of texts: those the main query need not send whole.
+// (the last row id: rows are never deleted).
 const metricsSideQuery = `SELECT
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '')
 		FROM incident_services),
 	(SELECT count(*) FROM incidents WHERE detected_at >= ?1),
-	(SELECT ifnull(max(id), 0) FROM incidents),
-	(SELECT json_group_array(p) FROM (
-		SELECT policy_json AS p FROM (SELECT id, policy_json FROM incidents ORDER BY id DESC LIMIT 200)
-		GROUP BY policy_json ORDER BY max(id) DESC LIMIT 8))`
-
-// The side query looks at the snapshots of the newest 200 incidents, enough
-// to meet every severity's (a P1 is one incident in twenty) at a cost of a
-// fraction of a millisecond, and keeps the newest maxKnownSnapshots.
+	(SELECT ifnull(max(id), 0) FROM incidents)`
 
 // scanShare is the share of the incidents a period must hold for
 // MetricRecords to read the whole table rather than walk the index.
 const scanShare = 0.25
 
-// maxKnownSnapshots is how many snapshot texts the main query compares
-// each incident's with (?2..?9): one per severity, and as many again for
-// an earlier policy.
-const maxKnownSnapshots = 8
-
 // MetricRecords returns the real incidents (drills left out) detected at
 // or after since (a zero since: all of them) as the metrics read them,
 // ordered by detection, then number; their Services in no particular
-// order. It reads one snapshot with two queries (metricsSideQuery, then
-// metricsQuery), never a query per incident.
+// order. It reads one snapshot with three queries (metricsSideQuery, the
+// SLA snapshots, then metricsQuery), never a query per incident.
 func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.MetricRecord, error) {
 	from := int64(math.MinInt64)
 	if !since.IsZero() {
@@ -104,52 +89,42 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 	var out []model.MetricRecord
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
 		var (
-			servicesText, snapshotsJSON []byte
-			inRange, total              int
+			servicesText   []byte
+			inRange, total int
 		)
-		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &inRange, &total, &snapshotsJSON); err != nil {
+		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &inRange, &total); err != nil {
 			return err
 		}
 		services, err := unpackServices(servicesText)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
 		}
-		// The snapshots in use: compared in SQL, sent as their index. One
-		// that does not decode is left to be sent whole, and refused with
-		// the first incident that has it.
-		var inUse []string
-		if err := json.Unmarshal(snapshotsJSON, &inUse); err != nil {
+		snapshots, err := collect(ctx, tx, func(row interface{ Scan(...any) error }, sn *snapshot) error {
+			return row.Scan(&sn.id, &sn.text)
+		}, "SELECT id, json FROM policy_snapshots")
+		if err != nil {
 			return fmt.Errorf("SLA snapshots: %w", err)
 		}
-		var decoded []model.SeverityPolicy
-		args := []any{from}
-		for _, text := range inUse {
-			var p model.SeverityPolicy
-			if len(decoded) == maxKnownSnapshots || json.Unmarshal([]byte(text), &p) != nil {
-				continue
-			}
-			decoded, args = append(decoded, p), append(args, text)
-		}
-		for len(args) < 1+maxKnownSnapshots {
-			args = append(args, "") // matches no snapshot: they are JSON objects
-		}
+		policies := newPolicyCache(snapshots)
 
 		q := metricsQuery
 		if float64(inRange) >= scanShare*float64(total) {
 			q = metricsQueryScan
 		}
-		rows, err := tx.QueryContext(ctx, q, args...)
+		rows, err := tx.QueryContext(ctx, q, from)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		out = make([]model.MetricRecord, 0, inRange)  // drills included: at most that many
-		policies := map[string]model.SeverityPolicy{} // the snapshots sent whole
+		out = make([]model.MetricRecord, 0, inRange) // drills included: at most that many
 		// RawBytes: buffers reused from row to row, valid until the next
 		// Scan, which is all the decoding needs.
-		var header, policy, body sql.RawBytes
+		var (
+			header, body sql.RawBytes
+			policyID     sql.NullInt64
+		)
 		for rows.Next() {
-			if err := rows.Scan(&header, &policy, &body); err != nil {
+			if err := rows.Scan(&header, &policyID, &body); err != nil {
 				return err
 			}
 			out = append(out, model.MetricRecord{})
@@ -158,16 +133,8 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 			if err != nil {
 				return fmt.Errorf("incident row %d: %w", id, err)
 			}
-			if k, err := atoi(policy); err == nil && k >= 1 && int(k) <= len(decoded) {
-				r.Policy = decoded[k-1]
-			} else if p, ok := policies[string(policy)]; ok { // no copy of the key to look it up
-				r.Policy = p
-			} else {
-				if err := json.Unmarshal(policy, &p); err != nil {
-					return fmt.Errorf("%s: SLA snapshot: %w", model.FormatKey(r.Number), err)
-				}
-				policies[string(policy)] = p
-				r.Policy = p
+			if r.Policy, err = policies.get(policyID); err != nil {
+				return fmt.Errorf("%s: %w", model.FormatKey(r.Number), err)
 			}
 			r.Services = services[id]
 			if body != nil {
@@ -185,6 +152,49 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 		slices.SortFunc(out, byDetection)
 	}
 	return out, nil
+}
+
+// snapshot is a policy_snapshots row.
+type snapshot struct {
+	id   int64
+	text []byte
+}
+
+// policyCache decodes the SLA snapshots of policy_snapshots as the records
+// ask for them, each once: the records of one snapshot share its decoded
+// value (and the slices in it, which nothing changes). One that does not
+// decode is an error only for an incident that has it.
+type policyCache struct {
+	text    map[int64][]byte
+	decoded map[int64]model.SeverityPolicy
+}
+
+func newPolicyCache(snapshots []snapshot) *policyCache {
+	c := &policyCache{
+		text:    make(map[int64][]byte, len(snapshots)),
+		decoded: make(map[int64]model.SeverityPolicy, len(snapshots)),
+	}
+	for _, sn := range snapshots {
+		c.text[sn.id] = sn.text
+	}
+	return c
+}
+
+// get is the decoded snapshot of an incident's policy_id.
+func (c *policyCache) get(id sql.NullInt64) (model.SeverityPolicy, error) {
+	if p, ok := c.decoded[id.Int64]; ok && id.Valid {
+		return p, nil
+	}
+	text, ok := c.text[id.Int64]
+	if !id.Valid || !ok {
+		return model.SeverityPolicy{}, errors.New("no SLA snapshot")
+	}
+	var p model.SeverityPolicy
+	if err := json.Unmarshal(text, &p); err != nil {
+		return model.SeverityPolicy{}, fmt.Errorf("SLA snapshot %d: %w", id.Int64, err)
+	}
+	c.decoded[id.Int64] = p
+	return p, nil
 }
 
 // byDetection orders records by detection, then number.

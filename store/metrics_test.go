@@ -337,7 +337,9 @@ func TestMetricRecordsBadSnapshot(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	inc := declare(t, s, declaration("Bad snapshot"))
-	_, err := s.db.ExecContext(ctx, `UPDATE incidents SET policy_json = '{"milestones": 5}' WHERE id = ?`, inc.ID)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO policy_snapshots (id, json) VALUES (100, '{"milestones": 5}')`)
+	require.NoError(t, err)
+	_, err = s.db.ExecContext(ctx, `UPDATE incidents SET policy_id = 100 WHERE id = ?`, inc.ID)
 	require.NoError(t, err)
 	_, err = s.Metrics(ctx, model.MetricsFilter{}, at(time.Hour), time.UTC)
 	require.Error(t, err)
@@ -404,9 +406,9 @@ func TestOverdueItemsQueryPlan(t *testing.T) {
 	assert.NotRegexp(t, `SCAN (a|action_items)\b`, text)
 }
 
-// TestMetricRecordsManySnapshots: more SLA snapshots in use than the main
-// query compares (eight): the others come whole, and each record has its
-// own incident's.
+// TestMetricRecordsManySnapshots: ten SLA snapshots in use, one of them by
+// two incidents, and one that no incident has: each record has its own
+// incident's.
 func TestMetricRecordsManySnapshots(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -418,9 +420,14 @@ func TestMetricRecordsManySnapshots(t *testing.T) {
 		p.Name = fmt.Sprint("variant ", i%10) // the first and the last share one
 		text, err := json.Marshal(p)
 		require.NoError(t, err)
-		_, err = s.db.ExecContext(ctx, "UPDATE incidents SET policy_json = ? WHERE id = ?", string(text), inc.ID)
+		_, err = s.db.ExecContext(ctx, "INSERT OR IGNORE INTO policy_snapshots (json) VALUES (?)", string(text))
+		require.NoError(t, err)
+		_, err = s.db.ExecContext(ctx, "UPDATE incidents SET policy_id = (SELECT id FROM policy_snapshots WHERE json = ?) WHERE id = ?",
+			string(text), inc.ID)
 		require.NoError(t, err)
 	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO policy_snapshots (json) VALUES ('{"milestones": 5}')`) // unused: never decoded
+	require.NoError(t, err)
 	records, err := s.MetricRecords(ctx, time.Time{})
 	require.NoError(t, err)
 	require.Len(t, records, 11)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -124,4 +125,85 @@ func assertIntegrity(t testing.TB, path string) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{"ok"}, report, "integrity_check of %s", path)
+}
+
+// TestMigration0006PolicySnapshots upgrades a version-5 database holding
+// three incidents with two different SLA snapshots (two P3s share one):
+// the texts move to policy_snapshots, once each and numbered by first
+// use, the incidents load with the policies they had, and the column is
+// gone. Writes afterwards find the migrated texts: the store writes a
+// policy as the same text.
+func TestMigration0006PolicySnapshots(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "warroom.db")
+	ms, err := migrations()
+	require.NoError(t, err)
+	var stmts []string
+	for _, m := range ms[:5] {
+		stmts = append(stmts, m.sql, fmt.Sprintf("INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 0)", m.version))
+	}
+	stmts = append(stmts, "PRAGMA user_version = 5")
+	sevs := map[int64]model.Severity{1: model.P3, 2: model.P1, 3: model.P3}
+	for n := int64(1); n <= 3; n++ {
+		policy, err := json.Marshal(testPolicy(sevs[n]))
+		require.NoError(t, err)
+		stmts = append(stmts,
+			fmt.Sprintf(`INSERT INTO incidents (id, number, title, severity, phase, status, impact, customers_pct,
+				detected_at, updated_at, last_progress_at, policy_json)
+				VALUES (%d, %d, 'by hand', %d, 0, 'open', 'important', 30, %d, %d, %d, '%s')`,
+				n, n, sevs[n], t0.UnixMilli(), t0.UnixMilli(), t0.UnixMilli(), policy),
+			fmt.Sprintf("INSERT INTO events (incident_id, at, actor, kind, text) VALUES (%d, %d, 'alice', 'declared', 'declared')",
+				n, t0.UnixMilli()))
+	}
+	rawExec(t, path, stmts...)
+
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	for n, sev := range sevs {
+		inc, err := s.Get(ctx, n)
+		require.NoError(t, err)
+		assert.Equal(t, testPolicy(sev), inc.Policy, "INC %d", n)
+	}
+	snapshots := func() map[int64]int64 { // incident number -> policy_id
+		t.Helper()
+		ids := map[int64]int64{}
+		rows, err := s.db.Query("SELECT number, policy_id FROM incidents")
+		require.NoError(t, err)
+		defer rows.Close()
+		for rows.Next() {
+			var n, id int64
+			require.NoError(t, rows.Scan(&n, &id))
+			ids[n] = id
+		}
+		require.NoError(t, rows.Err())
+		return ids
+	}
+	assert.Equal(t, map[int64]int64{1: 1, 2: 2, 3: 1}, snapshots())
+	assert.Equal(t, 2, queryInt(t, s, "SELECT count(*) FROM policy_snapshots"))
+	assert.Zero(t, queryInt(t, s, "SELECT count(*) FROM pragma_table_info('incidents') WHERE name = 'policy_json'"))
+	assert.Zero(t, queryInt(t, s, "SELECT count(*) FROM pragma_foreign_key_check"))
+
+	records, err := s.MetricRecords(ctx, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, records, 3)
+	for _, r := range records {
+		assert.Equal(t, testPolicy(sevs[r.Number]), r.Policy, r.Number)
+	}
+
+	// An action on a migrated incident and a new P3 reuse the rows.
+	_, err = s.Apply(ctx, 1, func(inc *model.Incident) (model.Event, error) { return inc.Acknowledge(at(time.Minute), "bob") })
+	require.NoError(t, err)
+	declare(t, s, declaration("after the upgrade")) // a P3 with testPolicy(P3)
+	assert.Equal(t, map[int64]int64{1: 1, 2: 2, 3: 1, 4: 1}, snapshots())
+	assert.Equal(t, 2, queryInt(t, s, "SELECT count(*) FROM policy_snapshots"))
+	assertIntegrity(t, path)
+}
+
+// queryInt runs a query of one integer.
+func queryInt(t *testing.T, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, s.db.QueryRow(query, args...).Scan(&n))
+	return n
 }

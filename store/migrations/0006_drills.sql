@@ -30,3 +30,31 @@ CREATE UNIQUE INDEX incidents_drill ON incidents (drill_id) WHERE drill_id IS NO
 
 -- The dashboard reads incidents by detection time (its period filter).
 CREATE INDEX incidents_detected ON incidents (detected_at);
+
+-- The SLA snapshot of an incident (model.SeverityPolicy as JSON, 1-2 kB)
+-- is kept once per distinct text: a database holds a handful (one per
+-- severity per version of the policy file) shared by thousands of
+-- incidents, and carrying the text in every row made reading the
+-- incidents table (the metrics read all of it) cost its size many times
+-- over. A row is never changed or deleted: the store looks a text up and
+-- adds it if new (storePolicy), in the transaction that writes the
+-- incident.
+CREATE TABLE policy_snapshots (
+	id   INTEGER PRIMARY KEY,
+	json TEXT    NOT NULL UNIQUE CHECK (json_valid(json))
+);
+
+-- The incident's snapshot. NULL in no row the store writes: ALTER TABLE
+-- cannot add a NOT NULL column without a default (and with foreign keys
+-- on, one that references another table may only default to NULL).
+ALTER TABLE incidents ADD COLUMN policy_id INTEGER REFERENCES policy_snapshots (id);
+
+-- Backfill: each distinct text once, numbered in the order the incidents
+-- first used them, then each incident's id. Then the text leaves the
+-- incidents table: DROP COLUMN rewrites every row without it (its CHECK is
+-- its own, which does not stop the drop), and no reader can find a stale
+-- copy there.
+INSERT OR IGNORE INTO policy_snapshots (json)
+	SELECT policy_json FROM incidents GROUP BY policy_json ORDER BY min(id);
+UPDATE incidents SET policy_id = (SELECT p.id FROM policy_snapshots p WHERE p.json = incidents.policy_json);
+ALTER TABLE incidents DROP COLUMN policy_json;
