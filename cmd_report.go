@@ -150,10 +150,12 @@ func reportText(m model.Metrics, rep model.Report, overdue []store.OverdueItem, 
 		figure(rep.Performance.ResolutionRate, "%", rep.Unavailable["performance_metrics.resolution_rate"]))
 	line("")
 	line("mean times, from detection unless said")
-	line("  MTTD  detect       %s", minutes(rep.Performance.MTTD, m.MTTD.N, "from the start", rep.Unavailable["performance_metrics.mttd_avg"]))
-	line("  MTTA  acknowledge  %s", minutes(rep.Performance.MTTA, m.MTTA.N, "", rep.Unavailable["performance_metrics.mtta_avg"]))
-	line("  MTTM  mitigate     %s", minutes(rep.Incident.AvgResolution, m.MTTM.N, "", rep.Unavailable["incident_metrics.avg_resolution_time"]))
-	line("  MTTR  resolve      %s", minutes(rep.Performance.MTTR, m.MTTR.N, "", rep.Unavailable["performance_metrics.mttr_avg"]))
+	line("  MTTD  detect                          %s", minutes(rep.Performance.MTTD, m.MTTD.N, "from the start", rep.Unavailable["performance_metrics.mttd_avg"]))
+	line("  MTTA  acknowledge                     %s", minutes(rep.Performance.MTTA, m.MTTA.N, "", rep.Unavailable["performance_metrics.mtta_avg"]))
+	// The seed's avg_resolution_time: the initial resolution, not the
+	// resolution (see model.IncidentFigures).
+	line("  MTTM  initial resolution (mitigated)  %s", minutes(rep.Incident.AvgResolution, m.MTTM.N, "", rep.Unavailable["incident_metrics.avg_resolution_time"]))
+	line("  MTTR  resolve                         %s", minutes(rep.Performance.MTTR, m.MTTR.N, "", rep.Unavailable["performance_metrics.mttr_avg"]))
 	line("")
 	line("against the previous period of the same length")
 	line("  detection   %s", trend(rep.Trend.DetectionTrend, rep.Improvement.Detection, rep.Unavailable["trend_analysis.detection_trend"]))

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -33,6 +34,10 @@ type Report struct {
 	// overdue now. NewReport leaves it empty; the caller fills it.
 	OverdueItems []OverdueItemDoc  `json:"overdue_action_items"`
 	Unavailable  map[string]string `json:"unavailable"`
+	// Definitions says, under a figure's dotted path as Unavailable
+	// does, what the figures whose key does not say it all measure: the
+	// file comment of metrics.go in a sentence each (ReportDefinitions).
+	Definitions map[string]string `json:"definitions"`
 }
 
 // OverdueItemDoc is an overdue action item: its incident's key, its number
@@ -138,6 +143,45 @@ type MilestoneBreachDoc struct {
 	P4        int    `json:"p4"`
 }
 
+// ReportDefinitions are the report's definitions: a sentence for each
+// figure whose key alone could be misread, under its dotted path. They
+// restate the definitions of metrics.go's file comment; keep them
+// together.
+func ReportDefinitions() map[string]string {
+	window := fmt.Sprintf("%d days", int(RepeatWindow/(24*time.Hour)))
+	trend := fmt.Sprintf("against the previous period of the same length: improving (down by more than %g%%), worsening (up by more than %g%%) or stable",
+		TrendThreshold, TrendThreshold)
+	const (
+		mttd = "mean minutes from the problem's start to its detection, over the incidents whose start is known"
+		mttr = "mean minutes from detection to resolution (resolved), over the resolved incidents"
+	)
+	repeats := "incidents that share a service and the RCA cause category with an earlier incident (of any severity) detected at most " +
+		window + " before; null when no incident in the period has a cause category"
+	repeatRate := "repeat incidents (the same service and cause within " + window + ") in percent of the incidents; null when no incident in the period has a cause category"
+	return map[string]string{
+		"incident_metrics.avg_resolution_time":       "mean minutes from detection to initial resolution (mitigated), over the incidents mitigated or resolved",
+		"incident_metrics.mean_time_to_detect":       mttd,
+		"incident_metrics.mean_time_to_resolve":      mttr,
+		"incident_metrics.resolved_incidents":        "incidents resolved or closed",
+		"incident_metrics.repeat_incidents":          repeats,
+		"incident_metrics.sla_breaches":              "incidents with at least one SLA milestone reached after its deadline, or not reached with its deadline passed",
+		"trend_analysis.monthly_incidents":           "incidents detected in each of the 12 calendar months ending with the current one (labelled in months), oldest first; the severity filter applies, the period does not",
+		"trend_analysis.resolution_trend":            "mean time to resolve " + trend,
+		"trend_analysis.detection_trend":             "mean time to detect " + trend,
+		"trend_analysis.repeat_incidents":            repeatRate,
+		"top_causes":                                 "the RCA cause categories of the incidents, most frequent first, in percent of all the incidents",
+		"performance_metrics.mttd_avg":               mttd,
+		"performance_metrics.mtta_avg":               "mean minutes from detection to acknowledgment, over the acknowledged incidents",
+		"performance_metrics.mttr_avg":               mttr,
+		"performance_metrics.resolution_rate":        "incidents resolved or closed, in percent of the incidents",
+		"improvement_metrics.detection_improvement":  "change of the mean time to detect against the previous period of the same length, in percent: negative is faster, an improvement",
+		"improvement_metrics.resolution_improvement": "change of the mean time to resolve against the previous period of the same length, in percent: negative is faster, an improvement",
+		"improvement_metrics.repeat_rate":            repeatRate,
+		"sla_breaches_by_milestone":                  "for each SLA milestone, the incidents that breached it, by severity",
+		"overdue_action_items":                       "action items open or in progress past their due time, of the real incidents of the severity filtered, most overdue first; days_overdue counts whole days",
+	}
+}
+
 // round1 rounds to one decimal.
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
@@ -148,6 +192,7 @@ func NewReport(m Metrics) Report {
 		TopCauses:    []CauseFigure{},
 		OverdueItems: []OverdueItemDoc{},
 		Unavailable:  map[string]string{},
+		Definitions:  ReportDefinitions(),
 	}
 	rep.Period.Until = FormatTime(m.Filter.Until)
 	if !m.Filter.Since.IsZero() {

@@ -278,3 +278,36 @@ func TestDaysOverdue(t *testing.T) {
 	doc := reportJSON(t, model.ComputeMetrics(nil, model.MetricsFilter{}, metricsNow, time.UTC))
 	assert.Equal(t, []any{}, doc["overdue_action_items"], "an array even when the caller gives none")
 }
+
+// TestReportDefinitions: the figures whose key could be misread are
+// defined, under paths the report has, and say what the definitions of
+// metrics.go say.
+func TestReportDefinitions(t *testing.T) {
+	m := model.ComputeMetrics(metricsData(), model.MetricsFilter{Since: mt("2025-05-21 12:00"), Until: metricsNow}, metricsNow, time.UTC)
+	doc := reportJSON(t, m)
+	defs, ok := doc["definitions"].(map[string]any)
+	require.True(t, ok, "definitions is an object")
+	for path := range defs {
+		_, ok := lookup(doc, path)
+		assert.True(t, ok, "a definition of %s, which the report does not have", path)
+	}
+	for _, path := range []string{
+		"incident_metrics.avg_resolution_time", "incident_metrics.mean_time_to_detect", "incident_metrics.mean_time_to_resolve",
+		"incident_metrics.repeat_incidents", "incident_metrics.sla_breaches", "trend_analysis.repeat_incidents",
+		"performance_metrics.mtta_avg", "performance_metrics.resolution_rate", "improvement_metrics.detection_improvement",
+		"improvement_metrics.repeat_rate",
+	} {
+		assert.NotEmpty(t, defs[path], "%s is defined", path)
+	}
+	assert.Equal(t, "mean minutes from detection to initial resolution (mitigated), over the incidents mitigated or resolved",
+		defs["incident_metrics.avg_resolution_time"], "not the resolution: the seed's 18.5 beside its 142.8")
+	assert.Contains(t, defs["incident_metrics.mean_time_to_resolve"], "from detection to resolution")
+	assert.Contains(t, defs["incident_metrics.mean_time_to_detect"], "from the problem's start to its detection")
+	assert.Contains(t, defs["performance_metrics.mtta_avg"], "from detection to acknowledgment")
+	assert.Contains(t, defs["improvement_metrics.detection_improvement"], "negative is faster")
+	for _, path := range []string{"incident_metrics.repeat_incidents", "trend_analysis.repeat_incidents", "improvement_metrics.repeat_rate"} {
+		assert.Contains(t, defs[path], "30 days", path)
+	}
+	assert.Contains(t, defs["trend_analysis.repeat_incidents"], "percent")
+	assert.Equal(t, defs["incident_metrics.mean_time_to_resolve"], defs["performance_metrics.mttr_avg"], "one figure, two keys of the seed")
+}
