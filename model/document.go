@@ -55,6 +55,18 @@ type IncidentDoc struct {
 	Roles            map[string]string `json:"roles"`
 	Timeline         []EventDoc        `json:"timeline"`
 	Escalation       EscalationDoc     `json:"escalation"`
+	DrillID          *int64            `json:"drill_id"` // the drill whose exercise this is; null for a real incident
+}
+
+// drillID is an incident's drill id for a document: null for a real
+// incident, so that a script tells an exercise from an incident by the
+// field alone.
+func drillID(inc *Incident) *int64 {
+	if !inc.IsDrill() {
+		return nil
+	}
+	id := inc.DrillID
+	return &id
 }
 
 // EscalationDoc is the escalation state (seed §7) when the document was
@@ -123,6 +135,7 @@ func (inc *Incident) Doc(now time.Time) IncidentDoc {
 		Deadlines: []DeadlineDoc{}, Checklist: []ChecklistDoc{},
 		Roles: map[string]string{}, Timeline: []EventDoc{},
 		Escalation: inc.escalationDoc(now),
+		DrillID:    drillID(inc),
 	}
 	p := CountProgress(inc.Checklist)
 	d.Progress = ProgressDoc{p.Done, p.Total}
@@ -188,6 +201,7 @@ type SummaryDoc struct {
 	Progress     ProgressDoc   `json:"progress"`
 	NextDeadline *DeadlineDoc  `json:"next_deadline"` // null when no clock runs
 	Escalation   EscalationDoc `json:"escalation"`    // as in show --json
+	DrillID      *int64        `json:"drill_id"`      // as in show --json: null for a real incident
 }
 
 // Summary builds the incident's list entry as of now. The incident needs
@@ -199,6 +213,7 @@ func (inc *Incident) Summary(now time.Time) SummaryDoc {
 		DetectedAt: FormatTime(inc.DetectedAt),
 		Progress:   ProgressDoc{inc.Progress.Done, inc.Progress.Total},
 		Escalation: inc.escalationDoc(now),
+		DrillID:    drillID(inc),
 	}
 	if d, ok := inc.NextDeadline(now); ok {
 		dd := deadlineDoc(d)

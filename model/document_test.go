@@ -243,3 +243,33 @@ func TestDocNullsUnsetInstants(t *testing.T) {
 	assert.Equal(t, "2025-03-14T15:00:00.000Z", esc["escalated_at"])
 	assert.Equal(t, "2025-03-14T15:10:00.000Z", esc["acknowledged_at"])
 }
+
+// TestDocDrillID: show --json and list --json say whose exercise a
+// drill's incident is, and null for a real incident; the export, which
+// embeds the document, says the same next to its drill object.
+func TestDocDrillID(t *testing.T) {
+	asJSON := func(v any) map[string]any {
+		t.Helper()
+		raw, err := json.Marshal(v)
+		require.NoError(t, err)
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(raw, &doc))
+		return doc
+	}
+	real := declare(t, model.P2, at(0))
+	drill := declare(t, model.P1, at(0))
+	drill.DrillID = 3
+	now := at(time.Hour)
+	for name, doc := range map[string]map[string]any{
+		"show": asJSON(real.Doc(now)), "list": asJSON(real.Summary(now)), "export": asJSON(real.Export(model.Review{}, nil, now)),
+	} {
+		require.Contains(t, doc, "drill_id", name)
+		assert.Nil(t, doc["drill_id"], "%s: a real incident's is null", name)
+	}
+	d := model.Drill{ID: 3, StartedAt: at(0), Incident: drill.Number}
+	for name, doc := range map[string]map[string]any{
+		"show": asJSON(drill.Doc(now)), "list": asJSON(drill.Summary(now)), "export": asJSON(drill.DrillExport(d, model.Review{}, nil, now)),
+	} {
+		assert.Equal(t, 3.0, doc["drill_id"], name)
+	}
+}
