@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +22,8 @@ import (
 //	severity: P1                     # required: the severity the team should declare
 //	services: [registry]             # ids or names of services.yaml
 //	impact: critical                 # required: critical, important or other
-//	customers_pct: 100               # required, 0-100
+//	customers_pct: 100               # required, 0-100; with impact, must assess
+//	                                 # to severity by the §2.2 rule
 //	situation: [...]                 # required: the seed's "Scenario" bullets
 //	objectives: [...]                # required: the seed's "Objectives"
 //	measured_objective: Measure response time
@@ -167,7 +169,8 @@ func (l *loader) drill(name string, cat model.Catalog, checkServices bool, first
 		first[doc.Name] = f
 	}
 	f.required(loc{"title"}, doc.Title)
-	sc.Severity, _ = f.severity(loc{"severity"}, doc.Severity)
+	sevOK := false
+	sc.Severity, sevOK = f.severity(loc{"severity"}, doc.Severity)
 
 	for i, s := range doc.Services {
 		at := loc{"services", i}
@@ -189,12 +192,13 @@ func (l *loader) drill(name string, cat model.Catalog, checkServices bool, first
 			sc.Services = append(sc.Services, svc.ID)
 		}
 	}
+	impactOK, pctOK := false, false
 	if strings.TrimSpace(doc.Impact) == "" {
 		f.errorf(loc{"impact"}, "missing (critical, important or other)")
 	} else if imp, err := model.ParseImpact(doc.Impact); err != nil {
 		f.errorf(loc{"impact"}, "%v", err)
 	} else {
-		sc.Impact = imp
+		sc.Impact, impactOK = imp, true
 	}
 	switch p := doc.CustomersPct; {
 	case p == nil:
@@ -202,7 +206,17 @@ func (l *loader) drill(name string, cat model.Catalog, checkServices bool, first
 	case !(*p >= 0 && *p <= 100):
 		f.errorf(loc{"customers_pct"}, "must be 0-100, not %v", *p)
 	default:
-		sc.CustomersPct = *p
+		sc.CustomersPct, pctOK = *p, true
+	}
+	// The drill's declaration proposes the severity its impact and
+	// customers assess to (model.Drill.Declaration): a scenario whose
+	// severity they do not give would have the team declare another one
+	// and be marked down for a mismatch the scenario made.
+	if sevOK && impactOK && pctOK {
+		if a := model.AssessSeverity(sc.Impact, sc.CustomersPct); a.Severity != sc.Severity {
+			f.errorf(loc{"severity"}, "%s, but impact %s and customers_pct %s assess to %s by the §2.2 rule (%s): make them agree",
+				sc.Severity, sc.Impact, strconv.FormatFloat(sc.CustomersPct, 'f', -1, 64), a.Severity, a.Reason)
+		}
 	}
 
 	sc.Situation = f.texts(loc{"situation"}, doc.Situation, true)

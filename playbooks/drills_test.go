@@ -82,12 +82,13 @@ func TestBuiltinDrills(t *testing.T) {
 }
 
 // validDrill is a correct scenario file; its lines are numbered in the
-// comments the error cases rely on.
+// comments the error cases rely on. Its impact and customers assess to
+// its severity (§2.2: business-critical, 50% or less: P2).
 const validDrill = `name: test-drill
 title: Test drill
 severity: P2
 services: [registry, Transport Layer]
-impact: important
+impact: critical
 customers_pct: 30
 situation: [Something is slow]
 objectives: [Find it, Measure response time]
@@ -103,14 +104,14 @@ func drillFS(pairs ...string) fstest.MapFS { return tmplFS(pairs...) }
 
 func TestLoadDrills(t *testing.T) {
 	scs, err := LoadDrills(drillFS("b.yaml", validDrill,
-		"a.yaml", strings.Replace(strings.Replace(validDrill, "test-drill", "another", 1), "P2", "P1", 1),
+		"a.yaml", strings.NewReplacer("test-drill", "another", "P2", "P1", "customers_pct: 30", "customers_pct: 80").Replace(validDrill),
 		"notes.txt", "ignored"), builtin(t))
 	require.NoError(t, err)
 	require.Len(t, scs, 2)
 	assert.Equal(t, []string{"another", "test-drill"}, []string{scs[0].Name, scs[1].Name}, "by severity, then name")
 	sc := scs[1]
 	assert.Equal(t, []string{"registry", "transport"}, sc.Services, "names become ids")
-	assert.Equal(t, model.ImpactImportant, sc.Impact)
+	assert.Equal(t, model.ImpactCritical, sc.Impact)
 	assert.Equal(t, model.DrillTargets{Detection: 5 * time.Minute, Resolution: time.Hour}, sc.Targets, "acknowledge left out: not scored")
 	assert.Equal(t, []model.Inject{{At: 0, Text: "first"}, {At: 2 * time.Minute, Text: "second"}, {At: 2 * time.Minute, Text: "same time"}}, sc.Injects)
 
@@ -144,7 +145,7 @@ func TestLoadDrillsErrors(t *testing.T) {
 			[]Problem{{File: "x.yaml", Line: 13, Field: "injects[1].text", Msg: "missing"}}},
 		{"no injects", []string{"x.yaml", strings.Split(validDrill, "injects:")[0]},
 			[]Problem{{File: "x.yaml", Line: 1, Field: "injects", Msg: "missing: give at least one"}}},
-		{"unknown key", []string{"x.yaml", edit("impact: important", "impakt: important")},
+		{"unknown key", []string{"x.yaml", edit("impact: critical", "impakt: critical")},
 			[]Problem{
 				{File: "x.yaml", Line: 1, Field: "impact", Msg: "missing (critical, important or other)"},
 				{File: "x.yaml", Line: 5, Field: "impakt", Msg: `unknown field "impakt" (known fields: name, title, severity, services, impact, customers_pct, situation, objectives, measured_objective, challenges, ratings, targets, injects)`},
@@ -172,8 +173,17 @@ func TestLoadDrillsErrors(t *testing.T) {
 			[]Problem{{File: "x.yaml", Line: 7, Field: "situation[1]", Msg: "empty text"}}},
 		{"no objectives", []string{"x.yaml", edit("objectives: [Find it, Measure response time]\nmeasured_objective: Measure response time\n", "")},
 			[]Problem{{File: "x.yaml", Line: 1, Field: "objectives", Msg: "missing: give at least one"}}},
-		{"bad impact", []string{"x.yaml", edit("impact: important", "impact: huge")},
+		{"bad impact", []string{"x.yaml", edit("impact: critical", "impact: huge")},
 			[]Problem{{File: "x.yaml", Line: 5, Field: "impact", Msg: `unknown business impact "huge" (want critical, important or other)`}}},
+		{"severity above the assessment", []string{"x.yaml", edit("severity: P2", "severity: P1")},
+			[]Problem{{File: "x.yaml", Line: 3, Field: "severity",
+				Msg: "P1, but impact critical and customers_pct 30 assess to P2 by the §2.2 rule (business-critical, 30% of customers (50% or less) -> P2): make them agree"}}},
+		{"customers assess higher", []string{"x.yaml", edit("customers_pct: 30", "customers_pct: 50.5")},
+			[]Problem{{File: "x.yaml", Line: 3, Field: "severity",
+				Msg: "P2, but impact critical and customers_pct 50.5 assess to P1 by the §2.2 rule (business-critical, 50.5% of customers (over 50%) -> P1): make them agree"}}},
+		{"impact assesses lower", []string{"x.yaml", edit("impact: critical", "impact: important")},
+			[]Problem{{File: "x.yaml", Line: 3, Field: "severity",
+				Msg: "P2, but impact important and customers_pct 30 assess to P3 by the §2.2 rule (business-important, 30% of customers (over 25%) -> P3): make them agree"}}},
 		{"empty file", []string{"x.yaml", ""},
 			[]Problem{{File: "x.yaml", Msg: "the file is empty"}}},
 		{"not a mapping", []string{"x.yaml", "- a list\n"},
