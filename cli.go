@@ -468,6 +468,11 @@ func runDraft(g globals, args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("unknown template %q (want one of %s)", *name, strings.Join(names, ", "))}
 	}
 	return withIncident(g, pos[0], func(ctx context.Context, st *store.Store, cat model.Catalog, inc *model.Incident) error {
+		// The after-action review scores a drill against its scenario:
+		// a real incident has neither, only placeholders to fill.
+		if t.Name == playbooks.TemplateAAR && !inc.IsDrill() {
+			return usageError{fmt.Sprintf("the after-action review is a drill's: %s is not a drill", inc.Key())}
+		}
 		now := time.Now()
 		data := model.NewTemplateData(inc, cat, now, time.Local)
 		if inc.IsDrill() {

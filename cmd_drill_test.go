@@ -281,3 +281,19 @@ func TestDrillList(t *testing.T) {
 		"targets": map[string]any{"detection_seconds": 60.0, "acknowledge_seconds": 300.0, "resolution_seconds": 1800.0}},
 		doc.Scenarios[0])
 }
+
+// TestDraftAARNeedsADrill: the after-action review is a drill's; drafting
+// it for a real incident is bad usage (exit 2) that prints nothing, while
+// a drill's incident gets it.
+func TestDraftAARNeedsADrill(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	runOK(t, db, "declare", "--title", "Registry down", "--severity", "P1", "--reason", "t")
+	stderr := runFail(t, db, exitUsage, "draft", "INC-0001", "--template", playbooks.TemplateAAR)
+	assert.Equal(t, "warroom: the after-action review is a drill's: INC-0001 is not a drill\n", stderr)
+
+	runOK(t, db, "drill", "start", "registry-failure", "--now", drillClock(0))
+	runOK(t, db, "drill", "declare", "1", "--now", drillClock(45*time.Second))
+	out := runOK(t, db, "draft", "INC-0002", "--template", playbooks.TemplateAAR)
+	assert.Contains(t, out, "# After Action Review - Simulation Complete Registry Failure\n")
+	runOK(t, db, "draft", "INC-0001", "--template", "status-update")
+}
