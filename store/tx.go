@@ -18,8 +18,9 @@ import (
 // lock another writer took) and commits it if fn returns nil; otherwise, or
 // if fn panics, it rolls back. Driver errors come back as domain errors
 // where one fits: no row is model.ErrNotFound, a constraint violation
-// (duplicate, foreign key, CHECK) is model.ErrConflict; both still wrap the
-// driver's error.
+// (duplicate, foreign key, CHECK) is model.ErrConflict, a file SQLite
+// could only open for reading is ErrReadOnly naming it; all still wrap
+// the driver's error.
 //
 // Waiting for the write lock is bounded by ctx and by maxLockWait, not by
 // the connection's busy_timeout alone: see begin.
@@ -38,14 +39,50 @@ const maxLockWait = 30 * time.Second
 func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
 	tx, err := s.begin(ctx, opts)
 	if err != nil {
-		return domainErr(err)
+		return s.txErr(err)
 	}
 	// A no-op once committed; after a failure fn's error is the one to report.
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return domainErr(err)
+		return s.txErr(err)
 	}
-	return domainErr(tx.Commit())
+	return s.txErr(tx.Commit())
+}
+
+// ErrReadOnly is a write to a database file that SQLite could open for
+// reading only: most often the file's permissions (0400, or another
+// user's file), or a read-only file system.
+var ErrReadOnly = errors.New("the database is read-only")
+
+// readOnlyError is ErrReadOnly for the database at path. Its message
+// names the file and what to check instead of SQLite's "attempt to write
+// a readonly database (8)"; it wraps both ErrReadOnly and the driver's
+// error.
+type readOnlyError struct {
+	path string
+	err  error
+}
+
+func (e *readOnlyError) Error() string {
+	return fmt.Sprintf("%v: %s (check the file's permissions)", ErrReadOnly, e.path)
+}
+
+func (e *readOnlyError) Unwrap() []error { return []error{ErrReadOnly, e.err} }
+
+// isReadOnly reports whether err is SQLite's SQLITE_READONLY (any extended
+// code).
+func isReadOnly(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_READONLY
+}
+
+// txErr is domainErr for a transaction of the database: a read-only file
+// is named by its path, which domainErr does not know.
+func (s *Store) txErr(err error) error {
+	if err != nil && isReadOnly(err) && !errors.Is(err, ErrReadOnly) {
+		return &readOnlyError{path: s.path, err: err}
+	}
+	return domainErr(err)
 }
 
 // begin begins a transaction, waiting for the write lock as long as ctx
