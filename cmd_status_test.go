@@ -258,9 +258,10 @@ func buildStatusFixture(path string, now time.Time) error {
 	// one a year ago plus k minutes, and closed a day later.
 	return st.WithTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
+			`INSERT INTO policy_snapshots (id, json) VALUES (1, :p1), (2, :p2), (3, :p3), (4, :p4)`,
 			series + `INSERT INTO incidents (id, number, title, severity, severity_reason, phase, status, impact,
 				customers_pct, created_by, started_at, detected_at, resolved_at, post_mortem_at, closed_at, updated_at,
-				last_progress_at, policy_json)
+				last_progress_at, policy_id)
 			SELECT k, k, 'Incident ' || k || ': registry latency above the SLO', 1 + k % 4, 'benchmark',
 				iif(k > :closed, 1, 12), iif(k > :closed, 'open', 'closed'), 'important', 30, 'alice',
 				iif(k > :closed, :now - (k - :closed) * 60000, :t0 + k * 60000),
@@ -270,7 +271,7 @@ func buildStatusFixture(path string, now time.Time) error {
 				iif(k > :closed, NULL, :t0 + k * 60000 + 90000000),
 				iif(k > :closed, :now - (k - :closed) * 60000, :t0 + k * 60000 + 90000000),
 				iif(k > :closed, :now - (k - :closed) * 60000, :t0 + k * 60000 + 90000000),
-				CASE 1 + k % 4 WHEN 1 THEN :p1 WHEN 2 THEN :p2 WHEN 3 THEN :p3 ELSE :p4 END
+				1 + k % 4
 			FROM n`,
 			series + `INSERT INTO incident_services (incident_id, service, position)
 			SELECT k, 'registry', 0 FROM n UNION ALL SELECT k, 'transport', 1 FROM n`,
