@@ -561,10 +561,13 @@ func printDrill(w io.Writer, d model.Drill, inc *model.Incident, now time.Time) 
 	st.add("TARGET", "GOAL", "MEASURED", "RESULT")
 	for _, r := range s.Rows {
 		result := r.Result()
+		// A row the call-off left unreached has no countdown: it will
+		// never be reached (its MEASURED says so).
 		if !r.Reached && !r.DueAt.IsZero() {
-			if r.Missed {
+			switch {
+			case r.Missed:
 				result += " (due " + drillAt(r.DueAt) + ")"
-			} else {
+			case !r.CalledOff:
 				result += " (due " + drillAt(r.DueAt) + ", in " + ui.Countdown(r.DueAt.Sub(now)) + ")"
 			}
 		}

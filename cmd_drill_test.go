@@ -253,7 +253,13 @@ func TestDrillStopRunning(t *testing.T) {
 	assert.Contains(t, text, "called off")
 	assert.Contains(t, text, "Situation revealed (3 of 5 injects)")
 	assert.Regexp(t, `(?m)^  Time to detection +< 1m +40s +met$`, text)
-	assert.Regexp(t, `(?m)^  Time to resolution +< 30m +not reached +pending`, text, "30 min had not passed at the call-off")
+	assert.Regexp(t, `(?m)^  Time to acknowledgment +< 5m +not reached \(called off\) +called off$`, text,
+		"5 min had not passed at the call-off: it will never be reached, nor count down")
+	assert.Regexp(t, `(?m)^  Time to resolution +< 30m +not reached \(called off\) +called off$`, text)
+	assert.NotContains(t, text, "pending")
+	aar := runOK(t, db, "drill", "aar", "1", "--now", drillClock(time.Hour))
+	assert.Contains(t, aar, "| Time to resolution | < 30m | not reached (called off) | called off |")
+	assert.Contains(t, aar, "1/3 met, 2 not reached (called off)")
 }
 
 // TestDrillList: the scenarios with their targets, then the drills.

@@ -51,8 +51,8 @@ type ObjectiveReview struct {
 type ScoreLine struct {
 	Name     string // "Time to detection"
 	Target   string // "< 1m"
-	Measured string // "45s", "not reached"
-	Result   string // "met", "missed", "pending"
+	Measured string // "45s", "not reached", "not reached (called off)"
+	Result   string // "met", "missed", "pending", "called off"
 }
 
 // InjectEntry is an inject revealed, for people.
@@ -228,7 +228,7 @@ type ScoreRowDoc struct {
 	TargetSeconds   float64  `json:"target_seconds"`
 	MeasuredSeconds *float64 `json:"measured_seconds"` // null while not reached
 	DueAt           *string  `json:"due_at"`           // when the target passes; null before its start
-	Result          string   `json:"result"`           // met, missed or pending
+	Result          string   `json:"result"`           // met, missed, pending or called off
 }
 
 // Doc builds the drill's document as of now; inc is its incident, nil

@@ -107,6 +107,11 @@ type ScoreRow struct {
 	// zero while the start has not happened (no acknowledgment clock
 	// before the declaration).
 	DueAt time.Time
+	// CalledOff: the drill was called off before the row's instant was
+	// reached, so it never will be (Reached is false). Missed still says
+	// whether its target had passed by the call-off; if not, the row is
+	// neither met nor missed, and no longer pending.
+	CalledOff bool
 }
 
 // DrillScore is a drill's score against its scenario's targets.
@@ -329,9 +334,11 @@ const (
 // seed's "< 1 min": 59s is met, 60s missed). A row whose end instant has
 // not happened is not Reached; once its start plus its target is past at
 // now, it is Missed already. After the drill was called off, now stands
-// at the call-off. The score also notes the severity declared against the
+// at the call-off, and a row not reached by then is CalledOff: it will
+// never be. The score also notes the severity declared against the
 // scenario's.
 func ScoreDrill(d Drill, inc *Incident, now time.Time) DrillScore {
+	calledOff := d.CalledOff() && !now.Before(d.EndedAt)
 	now = d.asOf(now)
 	s := DrillScore{Complete: true, Expected: d.Scenario.Severity}
 	var detected, acked, resolved time.Time
@@ -364,6 +371,7 @@ func ScoreDrill(d Drill, inc *Incident, now time.Time) DrillScore {
 		case !r.start.IsZero():
 			row.Missed = !now.Before(row.DueAt)
 		}
+		row.CalledOff = calledOff && !row.Reached
 		if row.Met {
 			s.Met++
 		}
@@ -383,7 +391,7 @@ func (s DrillScore) SeverityMismatch() bool {
 }
 
 // Summary is the score in a few words: "2/3 met", "1/3 met, 1 missed,
-// 1 pending", "no targets".
+// 1 pending", "1/3 met, 2 not reached (called off)", "no targets".
 func (s DrillScore) Summary() string {
 	if len(s.Rows) == 0 {
 		return "no targets"
@@ -392,31 +400,58 @@ func (s DrillScore) Summary() string {
 	if s.Missed > 0 {
 		out += fmt.Sprintf(", %d missed", s.Missed)
 	}
-	if pending := len(s.Rows) - s.Met - s.Missed; pending > 0 {
+	pending, off := 0, 0
+	for _, r := range s.Rows {
+		switch r.Result() {
+		case ResultPending:
+			pending++
+		case ResultCalledOff:
+			off++
+		}
+	}
+	if pending > 0 {
 		out += fmt.Sprintf(", %d pending", pending)
+	}
+	if off > 0 {
+		out += fmt.Sprintf(", %d not reached (called off)", off)
 	}
 	return out
 }
 
-// Result is the row in a word: "met", "missed", or "pending" while its
-// target has not passed.
+// The results of a score row (ScoreRow.Result).
+const (
+	ResultMet       = "met"
+	ResultMissed    = "missed"
+	ResultPending   = "pending"    // not reached, its target not passed yet
+	ResultCalledOff = "called off" // not reached when the drill was called off, its target not passed then
+)
+
+// Result is the row in a word or two: "met", "missed", "pending" while its
+// target has not passed, or "called off" when the drill was called off
+// before the row was reached or missed.
 func (r ScoreRow) Result() string {
 	switch {
 	case r.Met:
-		return "met"
+		return ResultMet
 	case r.Missed:
-		return "missed"
+		return ResultMissed
+	case r.CalledOff:
+		return ResultCalledOff
 	}
-	return "pending"
+	return ResultPending
 }
 
-// MeasuredText is the time measured for people, "45s", "6m 10s", or "not
-// reached".
+// MeasuredText is the time measured for people, "45s", "6m 10s", "not
+// reached", or "not reached (called off)" when the drill was called off
+// before it was.
 func (r ScoreRow) MeasuredText() string {
-	if !r.Reached {
-		return "not reached"
+	switch {
+	case r.Reached:
+		return PreciseDuration(r.Measured)
+	case r.CalledOff:
+		return "not reached (called off)"
 	}
-	return PreciseDuration(r.Measured)
+	return "not reached"
 }
 
 // PreciseDuration writes a duration to the second, truncated: "45s",

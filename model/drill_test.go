@@ -271,17 +271,56 @@ func TestScoreDrillDueAt(t *testing.T) {
 }
 
 // TestScoreDrillCalledOff: once called off the clock stands at the
-// call-off: a target that had not passed then is never missed.
+// call-off: a target that had not passed then is never missed, and a row
+// not reached is not pending either: it never will be reached.
 func TestScoreDrillCalledOff(t *testing.T) {
 	d := drillAt()
 	d.Incident, d.EndedAt = 9, at(10*time.Minute)
 	inc := drillIncident(t, model.P1, 30*time.Second, 0, 0)
 	s := model.ScoreDrill(d, inc, at(5*time.Hour))
 	assert.Equal(t, "met", s.Rows[0].Result())
+	assert.False(t, s.Rows[0].CalledOff, "reached before the call-off")
 	assert.Equal(t, "missed", s.Rows[1].Result(), "5 min passed before the call-off")
-	assert.Equal(t, "pending", s.Rows[2].Result(), "30 min had not passed at the call-off")
+	assert.True(t, s.Rows[1].CalledOff)
+	assert.Equal(t, "not reached (called off)", s.Rows[1].MeasuredText())
+	r := s.Rows[2]
+	assert.Equal(t, "called off", r.Result(), "30 min had not passed at the call-off")
+	assert.Equal(t, "not reached (called off)", r.MeasuredText())
+	assert.True(t, r.CalledOff)
+	assert.False(t, r.Reached || r.Met || r.Missed, "neither reached, met nor missed")
 	assert.False(t, s.Complete)
-	assert.Equal(t, "1/3 met, 1 missed, 1 pending", s.Summary())
+	assert.Equal(t, "1/3 met, 1 missed, 1 not reached (called off)", s.Summary())
+	assert.Equal(t, []model.ScoreLine{
+		{Name: model.ScoreDetection, Target: "< 1m", Measured: "30s", Result: "met"},
+		{Name: model.ScoreAcknowledge, Target: "< 5m", Measured: "not reached (called off)", Result: "missed"},
+		{Name: model.ScoreResolution, Target: "< 30m", Measured: "not reached (called off)", Result: "called off"},
+	}, model.ScoreLines(s), "the after-action review's table")
+
+	// Before the call-off, the same drill was running: pending.
+	s = model.ScoreDrill(d, inc, at(9*time.Minute))
+	assert.Equal(t, "pending", s.Rows[2].Result())
+	assert.False(t, s.Rows[2].CalledOff)
+	assert.Equal(t, "not reached", s.Rows[2].MeasuredText())
+
+	// Armed and called off: the detection, not missed by then, was never
+	// reached; the other clocks never started.
+	armed := drillAt()
+	armed.EndedAt = at(30 * time.Second)
+	s = model.ScoreDrill(armed, nil, at(time.Hour))
+	for _, r := range s.Rows {
+		assert.True(t, r.CalledOff, r.Name)
+		assert.Equal(t, "called off", r.Result(), r.Name)
+	}
+	assert.Equal(t, "0/3 met, 3 not reached (called off)", s.Summary())
+
+	// Resolved first, then called off: the drill is over, nothing is
+	// called off.
+	over := drillAt()
+	over.Incident, over.IncidentResolvedAt, over.EndedAt = 9, at(20*time.Minute), at(25*time.Minute)
+	s = model.ScoreDrill(over, drillIncident(t, model.P1, 30*time.Second, time.Minute, 20*time.Minute), at(time.Hour))
+	for _, r := range s.Rows {
+		assert.False(t, r.CalledOff, r.Name)
+	}
 }
 
 func TestScoreDrillTargets(t *testing.T) {
