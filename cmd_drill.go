@@ -44,6 +44,22 @@ const drillUsage = `usage:
 `
 
 func runDrill(g globals, args []string, stdout, stderr io.Writer) error {
+	// The global flags may come between drill and its command, "drill
+	// --db X list", as before drill and after the command: each
+	// command's flag set starts from what they set here.
+	fs := newFlagSet("drill", &g, stderr)
+	fs.SetOutput(io.Discard) // the error is returned, with drillUsage
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			_, err := io.WriteString(stdout, drillUsage)
+			return err
+		}
+		return usageError{fmt.Sprintf("drill: %v (only --db, --as and --playbooks may come before the drill command)\n%s", err, drillUsage)}
+	}
+	if err := g.noteSet(fs); err != nil {
+		return err
+	}
+	args = fs.Args()
 	if len(args) == 0 {
 		return usageError{"drill needs a command: list, start, declare, show, aar or stop\n" + drillUsage}
 	}

@@ -303,3 +303,40 @@ func TestDraftAARNeedsADrill(t *testing.T) {
 	assert.Contains(t, out, "# After Action Review - Simulation Complete Registry Failure\n")
 	runOK(t, db, "draft", "INC-0001", "--template", "status-update")
 }
+
+// TestDrillGlobalFlagsFirst: the global flags may come between drill and
+// its command, as they may before drill and after the command.
+func TestDrillGlobalFlagsFirst(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	run1 := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(args, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	code, out, errs := run1("drill", "--db", db, "--as", "facilitator", "start", "registry-failure", "--now", drillClock(0))
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "drill 1 started")
+	code, out, errs = run1("drill", "--db="+db, "list")
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, `(?m)^1 +registry-failure +2026-12-03 14:00:00 UTC +armed`, out, "the drill of that database")
+	code, out, errs = run1("drill", "--db", db, "show", "1", "--json", "--now", drillClock(time.Minute))
+	require.Equal(t, 0, code, errs)
+	var doc model.DrillDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "facilitator", doc.StartedBy, "--as before the command counts")
+
+	// A command's own flag before the command is bad usage; so is an
+	// empty --db; help still prints the usage.
+	code, _, errs = run1("drill", "--db", db, "--json", "list")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "warroom: drill: flag provided but not defined: -json (only --db, --as and --playbooks may come before the drill command)\n")
+	code, _, errs = run1("drill", "--db=", "list")
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "warroom: --db needs a path\n", errs)
+	code, out, _ = run1("drill", "--help")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "usage:\n  warroom drill list"), out)
+	code, _, errs = run1("drill", "--db", db)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "drill needs a command")
+}
