@@ -667,7 +667,7 @@ func newHistoryWriter(ctx context.Context, tx *sql.Tx) (*historyWriter, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`},
 		{&w.role, "INSERT INTO roles (incident_id, role, person, assigned_at) VALUES (?, ?, ?, ?)"},
 		{&w.event, "INSERT INTO events (incident_id, at, actor, kind, text, item_id) VALUES (?, ?, ?, ?, ?, ?)"},
-		{&w.review, "INSERT INTO reviews (incident_id, body_json, updated_at, updated_by) VALUES (?, ?, ?, ?)"},
+		{&w.review, "INSERT INTO reviews (incident_id, body_json, cause, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)"},
 		{&w.action, `INSERT INTO action_items (incident_id, seq, description, owner, due_at, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
 	} {
@@ -756,7 +756,7 @@ func (w *historyWriter) write(ctx context.Context, h *history) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.review.ExecContext(ctx, id, string(body), millis(h.revAt), h.revBy); err != nil {
+		if _, err := w.review.ExecContext(ctx, id, string(body), causeArg(h.review.RCA.Category), millis(h.revAt), h.revBy); err != nil {
 			return err
 		}
 	}

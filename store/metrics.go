@@ -31,28 +31,27 @@ import (
 //     incident;
 //   - a period holding most incidents reads the table in row order rather
 //     than through incidents_detected;
-//   - the RCA's cause is found in the review's body in Go (reviewCause),
-//     at half the cost of json_extract;
+//   - the RCA's cause is a column of reviews (reviews.cause, kept with the
+//     body by SaveReview), read from its own small index, not from the
+//     body, several kB of JSON;
 //   - the SLA snapshot, 1-2 kB of JSON, is read by its id: the few
 //     distinct texts come from policy_snapshots, each decoded once, the
 //     first time an incident has it.
 
 // metricsQuery is MetricRecords' main query: the real incidents detected
-// at or after ?1: the packed header, the id of the SLA snapshot, and the
-// review's body (NULL without one). It walks incidents_detected, which
-// pays for itself for a short period; for one that holds most incidents
-// metricsQueryScan reads the table in row order, a third cheaper than a
-// lookup per index entry. Neither sorts: MetricRecords puts the records in
-// order if they are not.
+// at or after ?1: the packed header and the id of the SLA snapshot. It
+// walks incidents_detected, which pays for itself for a short period; for
+// one that holds most incidents metricsQueryScan reads the table in row
+// order, a third cheaper than a lookup per index entry. Neither sorts:
+// MetricRecords puts the records in order if they are not.
 const (
 	metricsColumns = `SELECT concat_ws(' ', i.id, i.number, i.severity, i.status,
 		ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
 		ifnull(i.mitigated_at, 'n'), ifnull(i.resolved_at, 'n'), ifnull(i.post_mortem_at, 'n'),
 		ifnull(i.closed_at, 'n'), ifnull(i.pir_meeting_at, 'n'), ifnull(i.pir_document_at, 'n'),
 		ifnull(i.action_items_at, 'n'), ifnull(i.review_completed_at, 'n')),
-	i.policy_id,
-	r.body_json
-	FROM incidents i LEFT JOIN reviews r ON r.incident_id = i.id`
+	i.policy_id
+	FROM incidents i`
 	metricsQuery     = metricsColumns + ` WHERE i.drill_id IS NULL AND i.detected_at >= ?1`
 	metricsQueryScan = metricsColumns + ` WHERE i.drill_id IS NULL AND +i.detected_at >= ?1` // + : not through the index
 )
@@ -60,12 +59,16 @@ const (
 // metricsSideQuery is, first, every incident's services (drills' too, which
 // no record asks for) as one text: a list of "<incident id> <length in
 // bytes>:<service>" with nothing in between, so that any service id reads
-// back as it is (unpackList); then how many incidents were detected at or
-// after ?1 (counted on incidents_detected) and about how many there are
-// (the last row id: rows are never deleted).
+// back as it is (unpackList); then the RCA cause categories of the reviews
+// that have one, as a list of the same kind, read from the reviews_cause
+// index alone (the incident's id is its row id); then how many incidents
+// were detected at or after ?1 (counted on incidents_detected) and about
+// how many there are (the last row id: rows are never deleted).
 const metricsSideQuery = `SELECT
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '')
 		FROM incident_services),
+	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(cause AS BLOB)) || ':' || cause, ''), '')
+		FROM reviews WHERE cause IS NOT NULL),
 	(SELECT count(*) FROM incidents WHERE detected_at >= ?1),
 	(SELECT ifnull(max(id), 0) FROM incidents)`
 
@@ -89,15 +92,19 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 	var out []model.MetricRecord
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
 		var (
-			servicesText   []byte
-			inRange, total int
+			servicesText, causesText []byte
+			inRange, total           int
 		)
-		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &inRange, &total); err != nil {
+		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &causesText, &inRange, &total); err != nil {
 			return err
 		}
 		services, err := unpackServices(servicesText)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
+		}
+		causes, err := unpackCauses(causesText)
+		if err != nil {
+			return fmt.Errorf("causes: %w", err)
 		}
 		snapshots, err := collect(ctx, tx, func(row interface{ Scan(...any) error }, sn *snapshot) error {
 			return row.Scan(&sn.id, &sn.text)
@@ -117,14 +124,14 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 		}
 		defer rows.Close()
 		out = make([]model.MetricRecord, 0, inRange) // drills included: at most that many
-		// RawBytes: buffers reused from row to row, valid until the next
+		// RawBytes: a buffer reused from row to row, valid until the next
 		// Scan, which is all the decoding needs.
 		var (
-			header, body sql.RawBytes
-			policyID     sql.NullInt64
+			header   sql.RawBytes
+			policyID sql.NullInt64
 		)
 		for rows.Next() {
-			if err := rows.Scan(&header, &policyID, &body); err != nil {
+			if err := rows.Scan(&header, &policyID); err != nil {
 				return err
 			}
 			out = append(out, model.MetricRecord{})
@@ -137,11 +144,7 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 				return fmt.Errorf("%s: %w", model.FormatKey(r.Number), err)
 			}
 			r.Services = services[id]
-			if body != nil {
-				if r.Cause, err = reviewCause(body); err != nil {
-					return fmt.Errorf("%s: review: %w", model.FormatKey(r.Number), err)
-				}
-			}
+			r.Cause = causes[id]
 		}
 		return rows.Err()
 	})
@@ -349,34 +352,25 @@ func atoi(b []byte) (int64, error) {
 	return n, nil
 }
 
-// categoryKey is how the RCA's cause category starts in a review's body as
-// SaveReview writes it (json.Marshal of reviewBody).
-var categoryKey = []byte(`"category":"`)
-
-// reviewCause is the RCA cause category of a review's body_json.
-//
-// json.Marshal writes reviewBody's fields in order, the RCA last and, in
-// it, the category after the factors (each with a "category" of its own,
-// a fishbone one): the last `"category":"` of the text is the RCA's. A
-// quote within a string is escaped, so none can be mistaken for it.
-// Finding it costs a tenth of decoding the body; what it finds must be a
-// cause category (a fishbone category, as in a body laid out otherwise,
-// is not one), else the body is decoded.
-func reviewCause(body []byte) (model.CauseCategory, error) {
-	if i := bytes.LastIndex(body, categoryKey); i >= 0 {
-		v := body[i+len(categoryKey):]
-		if j := bytes.IndexByte(v, '"'); j >= 0 {
-			c := model.CauseCategory(v[:j])
-			if c == "" || slices.Contains(model.CauseCategories, c) {
-				return c, nil
+// unpackCauses reads metricsSideQuery's list of causes into each
+// incident's, by incident row id. A known category is the model's string,
+// not a copy; the store writes no other (SaveReview validates the review).
+func unpackCauses(b []byte) (map[int64]model.CauseCategory, error) {
+	out := map[int64]model.CauseCategory{}
+	err := unpackList(b, func(id int64, raw []byte) error {
+		for _, c := range model.CauseCategories {
+			if string(raw) == string(c) { // compared, not allocated
+				out[id] = c
+				return nil
 			}
 		}
+		out[id] = model.CauseCategory(raw)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	var b reviewBody
-	if err := json.Unmarshal(body, &b); err != nil {
-		return "", err
-	}
-	return b.RCA.Category, nil
+	return out, nil
 }
 
 // MetricsFrom is the earliest detection the figures of f at now need: the

@@ -257,36 +257,50 @@ func TestMetricsFrom(t *testing.T) {
 	}
 }
 
-// TestReviewCause: the cause found in a review's body, fast or by decoding
-// it, is the RCA's.
-func TestReviewCause(t *testing.T) {
-	marshal := func(b reviewBody) string {
-		out, err := json.Marshal(b)
-		require.NoError(t, err)
-		return string(out)
+// TestMetricCauses: the cause of a record is its review's cause column,
+// read from the reviews_cause index alone (no review body), and a known
+// category read back is the model's value.
+func TestMetricCauses(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	plan := queryPlan(t, s, metricsSideQuery, 0)
+	assert.Contains(t, plan, "reviews USING COVERING INDEX reviews_cause", plan)
+
+	a := declare(t, s, declaration("With a cause"))
+	b := declare(t, s, declaration("Without a review"))
+	c := declare(t, s, declaration("A review without a cause"))
+	require.NoError(t, s.SaveReview(ctx, a.Number, model.Review{RCA: model.RCA{Category: model.CauseHumanError}, UpdatedAt: at(time.Hour)}))
+	require.NoError(t, s.SaveReview(ctx, c.Number, model.Review{RCA: model.RCA{RootCause: "unclear"}, UpdatedAt: at(time.Hour)}))
+	records, err := s.MetricRecords(ctx, time.Time{})
+	require.NoError(t, err)
+	got := map[int64]model.CauseCategory{}
+	for _, r := range records {
+		got[r.Number] = r.Cause
 	}
-	for _, c := range []struct {
-		name, body string
-		want       model.CauseCategory
-	}{
-		{"as SaveReview writes it", marshal(reviewBody{RCA: model.RCA{Category: model.CauseResource}}), model.CauseResource},
-		{"after factors with categories of their own", marshal(reviewBody{RCA: model.RCA{
-			Factors:  []model.Factor{{Category: model.FishPeople, Text: "tired"}, {Category: model.FishProcess, Text: `"category":"network"`}},
-			Category: model.CauseThirdParty}}), model.CauseThirdParty},
-		{"no category", marshal(reviewBody{RCA: model.RCA{Factors: []model.Factor{{Category: model.FishPeople, Text: "x"}}}}), ""},
-		{"a quote in a section", marshal(reviewBody{Sections: map[string]string{"summary": `"category":"network"`}}), ""},
-		{"laid out otherwise", `{"rca": {"category": "software_bug", "factors": [{"category": "people"}]}}`, model.CauseSoftwareBug},
-		{"category first, factors after", `{"rca":{"category":"software_bug","factors":[{"category":"people","text":""}]}}`, model.CauseSoftwareBug},
-		{"empty object", `{}`, ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := reviewCause([]byte(c.body))
-			require.NoError(t, err)
-			assert.Equal(t, c.want, got)
-		})
+	assert.Equal(t, map[int64]model.CauseCategory{a.Number: model.CauseHumanError, b.Number: "", c.Number: ""}, got)
+
+	causes, err := unpackCauses([]byte("3 7:network12 11:third_party"))
+	require.NoError(t, err)
+	assert.Equal(t, map[int64]model.CauseCategory{3: model.CauseNetwork, 12: model.CauseThirdParty}, causes)
+	_, err = unpackCauses([]byte("3 9:network"))
+	assert.Error(t, err, "a length past the end")
+}
+
+// queryPlan is EXPLAIN QUERY PLAN of query, one line per step.
+func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	require.NoError(t, err)
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notUsed int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
+		plan = append(plan, detail)
 	}
-	_, err := reviewCause([]byte(`{"rca": `))
-	assert.Error(t, err, "a body that is no JSON is an error, not a cause")
+	require.NoError(t, rows.Err())
+	return strings.Join(plan, "\n")
 }
 
 // TestUnpack: the packed texts of the queries read back exactly, odd

@@ -207,3 +207,52 @@ func queryInt(t *testing.T, s *Store, query string, args ...any) int {
 	require.NoError(t, s.db.QueryRow(query, args...).Scan(&n))
 	return n
 }
+
+// TestMigration0006ReviewCause: on a version-5 database, the migration
+// fills reviews.cause from each body's RCA category (NULL for a review
+// without one) and the metrics read it.
+func TestMigration0006ReviewCause(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "warroom.db")
+	ms, err := migrations()
+	require.NoError(t, err)
+	var stmts []string
+	for _, m := range ms[:5] {
+		stmts = append(stmts, m.sql, fmt.Sprintf("INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 0)", m.version))
+	}
+	stmts = append(stmts, "PRAGMA user_version = 5")
+	policy, err := json.Marshal(testPolicy(model.P3))
+	require.NoError(t, err)
+	bodies := map[int64]string{ // incident 4 has no review
+		1: `{"sections":{"summary":"\"category\":\"network\""},"rca":{"factors":[{"category":"people","text":"x"}],"category":"software_bug"}}`,
+		2: `{"sections":{},"rca":{"category":""}}`,
+		3: `{"rca":{"category":"third_party","factors":[]}}`,
+	}
+	for n := int64(1); n <= 4; n++ {
+		stmts = append(stmts,
+			fmt.Sprintf(`INSERT INTO incidents (id, number, title, severity, phase, status, impact, customers_pct,
+				detected_at, updated_at, last_progress_at, policy_json)
+				VALUES (%d, %d, 'by hand', 3, 0, 'open', 'important', 30, %d, %d, %d, '%s')`,
+				n, n, t0.UnixMilli(), t0.UnixMilli(), t0.UnixMilli(), policy))
+		if body, ok := bodies[n]; ok {
+			stmts = append(stmts, fmt.Sprintf(`INSERT INTO reviews (incident_id, body_json, updated_at, updated_by)
+				VALUES (%d, '%s', %d, 'alice')`, n, body, t0.UnixMilli()))
+		}
+	}
+	rawExec(t, path, stmts...)
+
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, "software_bug", reviewCauseColumn(t, s, 1), "the RCA's category, not a factor's or a section's text")
+	assert.Equal(t, "NULL", reviewCauseColumn(t, s, 2), "an empty category is no cause")
+	assert.Equal(t, "third_party", reviewCauseColumn(t, s, 3))
+	records, err := s.MetricRecords(ctx, time.Time{})
+	require.NoError(t, err)
+	got := map[int64]model.CauseCategory{}
+	for _, r := range records {
+		got[r.Number] = r.Cause
+	}
+	assert.Equal(t, map[int64]model.CauseCategory{1: model.CauseSoftwareBug, 2: "", 3: model.CauseThirdParty, 4: ""}, got)
+	assertIntegrity(t, path)
+}

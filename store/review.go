@@ -30,10 +30,21 @@ type reviewBody struct {
 
 // saveReviewSQL is SaveReview's one statement (prepared: stmts.saveReview).
 // An unknown incident number inserts nothing.
-const saveReviewSQL = `INSERT INTO reviews (incident_id, body_json, updated_at, updated_by)
-	SELECT id, ?, ?, ? FROM incidents WHERE number = ?
-	ON CONFLICT (incident_id) DO UPDATE SET body_json = excluded.body_json,
+// The cause column is the body's RCA category, NULL for none (causeArg),
+// written with the body so that the two never disagree.
+const saveReviewSQL = `INSERT INTO reviews (incident_id, body_json, cause, updated_at, updated_by)
+	SELECT id, ?, ?, ?, ? FROM incidents WHERE number = ?
+	ON CONFLICT (incident_id) DO UPDATE SET body_json = excluded.body_json, cause = excluded.cause,
 		updated_at = excluded.updated_at, updated_by = excluded.updated_by`
+
+// causeArg is the value of reviews.cause for an RCA category: NULL for
+// none.
+func causeArg(c model.CauseCategory) any {
+	if c == "" {
+		return nil
+	}
+	return string(c)
+}
 
 // SaveReview stores the written review of the incident with the given
 // number as it now is, replacing what was stored; r.UpdatedAt (when it was
@@ -61,7 +72,7 @@ func (s *Store) SaveReview(ctx context.Context, number int64, r model.Review) er
 	}
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.StmtContext(ctx, s.stmts.saveReview).ExecContext(ctx,
-			string(body), millis(model.Millis(r.UpdatedAt)), r.UpdatedBy, number)
+			string(body), causeArg(r.RCA.Category), millis(model.Millis(r.UpdatedAt)), r.UpdatedBy, number)
 		if err != nil {
 			return err
 		}

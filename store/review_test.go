@@ -355,6 +355,7 @@ func TestReview(t *testing.T) {
 	after, err := s.Get(ctx, n)
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "a review save is not on the timeline and leaves the header alone")
+	assert.Equal(t, "configuration", reviewCauseColumn(t, s, n), "the cause column is the RCA's category")
 	none, err := s.Review(ctx, other.Number)
 	require.NoError(t, err)
 	assert.Empty(t, none.Sections, "reviews are per incident")
@@ -366,6 +367,7 @@ func TestReview(t *testing.T) {
 	require.NoError(t, err)
 	r2.IncidentNumber = n
 	assert.Equal(t, r2, got)
+	assert.Equal(t, "NULL", reviewCauseColumn(t, s, n), "a review without a category has no cause")
 	var rows int
 	require.NoError(t, s.db.QueryRow("SELECT count(*) FROM reviews").Scan(&rows))
 	assert.Equal(t, 1, rows, "an upsert, not a second row")
@@ -388,11 +390,27 @@ func TestReview(t *testing.T) {
 		got, err = s.Review(ctx, n)
 		require.NoError(t, err)
 		assert.Equal(t, r2, got, name)
+		assert.Equal(t, "NULL", reviewCauseColumn(t, s, n), name)
 	}
+	r3 := r
+	r3.RCA.Category = model.CauseThirdParty
+	require.NoError(t, s.SaveReview(ctx, n, r3))
+	assert.Equal(t, "third_party", reviewCauseColumn(t, s, n), "the upsert replaces the cause with the body")
+	require.NoError(t, s.SaveReview(ctx, n, r2))
 	err = s.SaveReview(ctx, 99, r2)
 	assert.ErrorIs(t, err, model.ErrNotFound)
 	require.NoError(t, s.db.QueryRow("SELECT count(*) FROM reviews").Scan(&rows))
 	assert.Equal(t, 2, rows)
+}
+
+// reviewCauseColumn is reviews.cause of the incident with the given
+// number, "NULL" for none.
+func reviewCauseColumn(t *testing.T, s *Store, number int64) string {
+	t.Helper()
+	var cause string
+	require.NoError(t, s.db.QueryRow(`SELECT ifnull(r.cause, 'NULL') FROM reviews r
+		JOIN incidents i ON i.id = r.incident_id WHERE i.number = ?`, number).Scan(&cause))
+	return cause
 }
 
 // TestActionItems: numbering, events, updates and refusals.
