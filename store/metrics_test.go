@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -152,9 +154,7 @@ func TestMetricRecords(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sortedServices(got), sortedServices(again))
 
-	// since: detected at or after it, to the millisecond; read through
-	// incidents_detected when few incidents are that recent (a sixth
-	// here), else by a scan of the table.
+	// since: detected at or after it, to the millisecond.
 	for _, c := range []struct {
 		since time.Time
 		want  []int64
@@ -286,6 +286,30 @@ func TestMetricCauses(t *testing.T) {
 	assert.Error(t, err, "a length past the end")
 }
 
+// TestMetricsQueryPlan: the metrics read the header of the real incidents
+// from incidents_detected alone, in the order they return, and count them
+// there: no table row, no sort, whether the period is short or all time.
+func TestMetricsQueryPlan(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	check := func(when string) {
+		t.Helper()
+		for _, from := range []int64{math.MinInt64, at(0).UnixMilli()} {
+			plan := queryPlan(t, s, metricsQuery, from)
+			assert.Equal(t, "SEARCH i USING COVERING INDEX incidents_detected (detected_at>?)", plan, when)
+			side := queryPlan(t, s, metricsSideQuery, from)
+			assert.Contains(t, side, "SEARCH incidents USING COVERING INDEX incidents_detected (detected_at>?)", when+"\n"+side)
+		}
+	}
+	check("empty, no statistics")
+	for i := range 20 {
+		declare(t, s, declaration(fmt.Sprintf("Incident %d", i)))
+	}
+	_, err := s.db.ExecContext(ctx, "ANALYZE") // the planner weighs the table's statistics
+	require.NoError(t, err)
+	check("after ANALYZE")
+}
+
 // queryPlan is EXPLAIN QUERY PLAN of query, one line per step.
 func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 	t.Helper()
@@ -328,19 +352,21 @@ func TestUnpack(t *testing.T) {
 	assert.Error(t, err)
 
 	var r model.MetricRecord
-	id, err := unpackHeader([]byte("7 3 2 resolved n 1000 2000 n 3000 n n n n n 4000"), &r)
+	id, policyID, err := unpackHeader([]byte("7 3 2 resolved n 1000 2000 n 3000 n n n n n 4000 12"), &r)
 	require.NoError(t, err)
 	assert.Equal(t, int64(7), id)
+	assert.Equal(t, sql.NullInt64{Int64: 12, Valid: true}, policyID)
 	assert.Equal(t, model.MetricRecord{Number: 3, Severity: model.P2, Status: model.StatusResolved,
 		DetectedAt: time.UnixMilli(1000).UTC(), AcknowledgedAt: time.UnixMilli(2000).UTC(), ResolvedAt: time.UnixMilli(3000).UTC(),
 		Review: model.ReviewState{CompletedAt: time.UnixMilli(4000).UTC()}}, r)
 	for _, bad := range []string{
-		"7 3 2 pending n 1000 n n n n n n n n n",                  // unknown status
-		"7 3 2 open n 1000 n n n n n n n n n 5",                   // a field too many
-		"7 3 2 open n 10x0 n n n n n n n n n",                     // not a number
-		"7 3 2 open n -1000 n n n n n n n n 99999999999999999999", // out of range
+		"7 3 2 pending n 1000 n n n n n n n n n 1",                  // unknown status
+		"7 3 2 open n 1000 n n n n n n n n n 1 5",                   // a field too many
+		"7 3 2 open n 10x0 n n n n n n n n n 1",                     // not a number
+		"7 3 2 open n -1000 n n n n n n n n 99999999999999999999 1", // out of range
+		"7 3 2 open n -1000 n n n n n n n n n 1x",                   // not a snapshot id
 	} {
-		_, err := unpackHeader([]byte(bad), &model.MetricRecord{})
+		_, _, err := unpackHeader([]byte(bad), &model.MetricRecord{})
 		assert.Error(t, err, bad)
 	}
 }
