@@ -521,6 +521,11 @@ func loadMetrics(st Store, seq int, f model.MetricsFilter, now time.Time, loc *t
 			return metricsLoadedMsg{seq: seq, err: err}
 		}
 		items, err := st.OverdueItems(ctx, now)
+		if err != nil {
+			return metricsLoadedMsg{seq: seq, err: err}
+		}
+		// the severity filter applies to them too; drills' never show
+		items, err = store.FilterOverdue(ctx, st, items, f.Severity)
 		return metricsLoadedMsg{seq: seq, metrics: m, overdue: items, err: err}
 	}
 }

@@ -150,9 +150,12 @@ func (d *Dashboard) lines() []string {
 	add(d.breaches(m)...)
 
 	head(fmt.Sprintf("Repeat incidents (same service and cause within %d days)", int(model.RepeatWindow/(24*time.Hour))))
-	if m.RepeatRate.OK {
+	switch {
+	case m.RepeatRate.OK:
 		add(fmt.Sprintf("  %d of %d incidents (%.1f%%)", m.Repeats, m.Total, m.RepeatRate.Value))
-	} else {
+	case m.Total > 0:
+		add("  " + s.Muted.Render("no data: no incident in this period has an RCA cause category yet"))
+	default:
 		add("  " + s.Muted.Render("no data: no incidents in this period"))
 	}
 
@@ -162,7 +165,7 @@ func (d *Dashboard) lines() []string {
 	head("Incidents per calendar month (the severity filter applies, the period does not)")
 	add(d.trend(m)...)
 
-	head(fmt.Sprintf("Overdue action items (%d)", len(d.overdue)))
+	head(fmt.Sprintf("Overdue action items (%d; the severity filter applies, the period does not)", len(d.overdue)))
 	add(d.overdueLines()...)
 	return out
 }
@@ -348,14 +351,10 @@ func (d *Dashboard) overdueLines() []string {
 	var out []string
 	for _, it := range d.overdue {
 		late := Ago(d.env.now, it.Due)
-		tag := ""
-		if it.Drill {
-			tag = s.State[model.StateWarning].Render("DRILL ")
-		}
 		left := fmt.Sprintf("  %s #%-2d ", it.Key, it.Seq)
 		right := fmt.Sprintf(" %s due %s, %s late", Pad(it.Owner, 10), it.Due.In(d.env.loc).Format("2006-01-02"), PadLeft(late, 4))
-		w := max(8, d.width-ansi.StringWidth(left)-ansi.StringWidth(right)-ansi.StringWidth(tag))
-		out = append(out, left+tag+Pad(it.Description, w)+s.State[model.StateBreached].Render(right))
+		w := max(8, d.width-ansi.StringWidth(left)-ansi.StringWidth(right))
+		out = append(out, left+Pad(it.Description, w)+s.State[model.StateBreached].Render(right))
 	}
 	return out
 }

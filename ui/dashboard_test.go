@@ -96,3 +96,27 @@ func TestDashboardFigures(t *testing.T) {
 	h.key("p")
 	assert.Contains(t, h.view(), "last 90 days · P2 only")
 }
+
+// TestDashboardOverdueFollowsSeverity: the overdue action items follow the
+// severity filter; a drill's never show.
+func TestDashboardOverdueFollowsSeverity(t *testing.T) {
+	h := newHarness(t, 120, 60)
+	ctx := context.Background()
+	for _, sev := range []model.Severity{model.P2, model.P4} {
+		inc := h.declare("incident "+sev.String(), sev, t0.Add(-10*24*time.Hour))
+		_, err := h.st.AddActionItem(ctx, inc.Number, model.ActionItem{Description: "fix for " + sev.String(), Owner: "dave",
+			DueAt: t0.Add(-9 * 24 * time.Hour), Status: model.ActionOpen}, "dave", t0.Add(-10*24*time.Hour))
+		require.NoError(t, err)
+	}
+	h.key("m")
+	v := h.view()
+	assert.Contains(t, v, "Overdue action items (2;")
+	assert.Contains(t, v, "fix for P2")
+	assert.Contains(t, v, "fix for P4")
+	h.key("s")
+	h.key("s") // P2 only
+	v = h.view()
+	assert.Contains(t, v, "Overdue action items (1;")
+	assert.Contains(t, v, "fix for P2")
+	assert.NotContains(t, v, "fix for P4")
+}

@@ -278,6 +278,8 @@ func scoreLines(s Styles, sc model.DrillScore, w int) []string {
 			verdict = s.Success.Render("met")
 		case r.Reached || r.Missed:
 			verdict = s.Error.Render("missed")
+		case r.CalledOff:
+			verdict = s.Muted.Render("not reached (called off)")
 		}
 		out = append(out, "  "+Pad(r.Name, 24)+PadLeft(measured, 9)+"  "+Pad("< "+Span(r.Target), 7)+" "+verdict)
 	}

@@ -519,6 +519,8 @@ func (s *IncidentScreen) drillLine(w int) string {
 			text += fmt.Sprintf(" · %s %s ✗", name, HumanSpan(r.Measured))
 		case r.Missed:
 			text += fmt.Sprintf(" · %s ✗ over %s", name, Span(r.Target))
+		case r.CalledOff:
+			text += fmt.Sprintf(" · %s called off", name)
 		default:
 			text += fmt.Sprintf(" · %s < %s", name, Span(r.Target))
 		}
