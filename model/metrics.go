@@ -321,6 +321,20 @@ func detectedOrder(a, b MetricRecord) int {
 	return cmp.Compare(a.Number, b.Number)
 }
 
+// inDetectedOrder is slices.IsSortedFunc(records, detectedOrder) without
+// its copies: that passes each record, a few hundred bytes, to the
+// comparison by value, which cost ComputeMetrics a fifth of its time over
+// 10,000 records (the store's come in order).
+func inDetectedOrder(records []MetricRecord) bool {
+	for i := 1; i < len(records); i++ {
+		a, b := &records[i-1], &records[i]
+		if c := a.DetectedAt.Compare(b.DetectedAt); c > 0 || c == 0 && a.Number > b.Number {
+			return false
+		}
+	}
+	return true
+}
+
 // monthIndex is the month of t counted from first's (both in the same
 // zone): 0 for the same month.
 func monthIndex(first, t time.Time) int {
@@ -359,7 +373,7 @@ func ComputeMetrics(records []MetricRecord, f MetricsFilter, now time.Time, loc 
 	hasPrev := !f.Since.IsZero() && f.Until.After(f.Since)
 	prevSince := f.Since.Add(-f.Until.Sub(f.Since))
 
-	if !slices.IsSortedFunc(records, detectedOrder) {
+	if !inDetectedOrder(records) {
 		records = slices.Clone(records)
 		slices.SortFunc(records, detectedOrder)
 	}
