@@ -94,6 +94,26 @@ func (d TemplateData) WithDrill(dr Drill, score DrillScore, now time.Time, loc *
 			dd.Improvements = append(dd.Improvements, fmt.Sprintf("%s: not reached; the %s target passed at %s", r.Name, PreciseDuration(r.Target), TimeWithZone(r.DueAt, loc)))
 		}
 	}
+	// How the playbook was worked: a drill scored on its clocks alone can
+	// look perfect for a response that skipped the playbook.
+	if d.Commander != "" {
+		dd.Strengths = append(dd.Strengths, "Incident Commander assigned: "+d.Commander)
+	} else {
+		dd.Improvements = append(dd.Improvements, "No Incident Commander was assigned")
+	}
+	if d.StepsTotal > 0 {
+		steps := fmt.Sprintf("%d of %d playbook steps ticked", d.StepsDone, d.StepsTotal)
+		if 2*d.StepsDone >= d.StepsTotal {
+			dd.Strengths = append(dd.Strengths, steps)
+		} else {
+			dd.Improvements = append(dd.Improvements, "Only "+steps)
+		}
+	}
+	if d.UpdatesRecorded > 0 {
+		dd.Strengths = append(dd.Strengths, fmt.Sprintf("%d status update(s) recorded", d.UpdatesRecorded))
+	} else {
+		dd.Improvements = append(dd.Improvements, "No status update was recorded")
+	}
 	for _, o := range dr.Scenario.Objectives {
 		ov := ObjectiveReview{Text: PlainLine(o)}
 		if o == dr.Scenario.MeasuredObjective && score.Complete && len(score.Rows) > 0 {

@@ -451,8 +451,12 @@ func TestWithDrill(t *testing.T) {
 	assert.Equal(t, "over", dd.State)
 	assert.Equal(t, "", dd.SeverityNote)
 	assert.Equal(t, "2/3 met, 1 missed", dd.ScoreSummary)
-	assert.Equal(t, []string{"Time to detection: 45s, within the 1m target", "Time to resolution: 19m 15s, within the 30m target"}, dd.Strengths)
-	assert.Equal(t, []string{"Time to acknowledgment: 6m 10s, over the 5m target"}, dd.Improvements)
+	// the clocks, then how the playbook was worked: alice commands, none
+	// of the 6 steps ticked, no status update
+	assert.Equal(t, []string{"Time to detection: 45s, within the 1m target", "Time to resolution: 19m 15s, within the 30m target",
+		"Incident Commander assigned: alice"}, dd.Strengths)
+	assert.Equal(t, []string{"Time to acknowledgment: 6m 10s, over the 5m target",
+		"Only 0 of 6 playbook steps ticked", "No status update was recorded"}, dd.Improvements)
 	assert.Equal(t, []model.ObjectiveReview{
 		{Text: "Assess incident handling"},
 		{Text: "Measure response time", Achieved: true, Note: "all 3 target times measured, 2 met"},
@@ -476,6 +480,7 @@ func TestWithDrillUnfinished(t *testing.T) {
 	assert.Equal(t, []string{
 		"Time to detection: 2m, over the 1m target",
 		"Time to acknowledgment: not reached; the 5m target passed at 2025-03-14 09:07 UTC (+00:00)",
+		"No Incident Commander was assigned", "Only 0 of 3 playbook steps ticked", "No status update was recorded",
 	}, dd.Improvements)
 	assert.False(t, dd.Objectives[1].Achieved)
 	assert.Len(t, dd.Injects, 4, "the T+10m inject is revealed at T+10m exactly")

@@ -58,6 +58,11 @@ type TemplateData struct {
 	// announces.
 	Escalation EscalationNotice
 
+	// How the playbook was worked, for a review: its steps ticked of
+	// those it has (retired ones left out), and the status updates and
+	// communications that count as one recorded on the timeline.
+	StepsDone, StepsTotal, UpdatesRecorded int
+
 	// Participants are the people of the incident, for the after-action
 	// review (seed §8.3): the role holders, in the seed's role order, then
 	// everybody else the timeline records, in order of appearance; each
@@ -186,10 +191,14 @@ func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Locati
 	d.ServiceNames = strings.Join(names, ", ")
 	var done []ChecklistItem
 	for _, it := range inc.Checklist {
+		if !it.Retired {
+			d.StepsTotal++
+		}
 		if it.Done && !it.Retired {
 			done = append(done, it)
 		}
 	}
+	d.StepsDone = len(done)
 	sort.SliceStable(done, func(i, j int) bool { return done[i].DoneAt.Before(done[j].DoneAt) })
 	for _, it := range done {
 		d.Actions = append(d.Actions, ActionTaken{At: at(it.DoneAt), By: PlainLine(it.DoneBy), Text: PlainLine(it.Text)})
@@ -203,6 +212,9 @@ func NewTemplateData(inc *Incident, cat Catalog, now time.Time, loc *time.Locati
 		// Only the status updates typed as such: a sent draft is a whole
 		// document, maybe internal, that must not be quoted into the next
 		// customer message.
+		if e.Kind == EventStatusUpdate {
+			d.UpdatesRecorded++
+		}
 		if e.Kind == EventStatusUpdate && !e.IsSentDraft() {
 			d.Updates = append(d.Updates, UpdateEntry{At: at(e.At), By: PlainLine(e.Actor), Text: PlainText(e.Text)})
 		}

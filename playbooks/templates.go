@@ -358,6 +358,7 @@ func sampleData() model.TemplateData {
 		},
 		NextUpdateAt: at, UpdateEvery: "30m", NextUpdateIfSent: at,
 		Tier: 2, NextTier: 3, EscalationReason: "immediate activation (P1)", EscalatedAt: at,
+		StepsDone: 9, StepsTotal: 24, UpdatesRecorded: 2,
 		Escalation:   model.EscalationNotice{From: 1, To: 2, Reason: "immediate activation (P1)", At: at, RespondWithin: "30m"},
 		Participants: []string{"alice (Incident Commander)", "bob (Technical Lead)"},
 		IsDrill:      true,
