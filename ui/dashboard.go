@@ -242,7 +242,11 @@ func (d *Dashboard) breaches(m *model.Metrics) []string {
 	if d.severity != 0 {
 		sevs = []model.Severity{d.severity}
 	}
-	const colW = 6
+	// a column per milestone, narrower on a narrow screen: none is cut off
+	colW := 6
+	if n := len(m.Breaches); n > 0 {
+		colW = max(4, min(6, (d.width-10)/n))
+	}
 	head := "  " + Pad("", 8)
 	var legend []string
 	for _, bc := range m.Breaches {
