@@ -120,3 +120,13 @@ func TestDashboardOverdueFollowsSeverity(t *testing.T) {
 	assert.Contains(t, v, "fix for P2")
 	assert.NotContains(t, v, "fix for P4")
 }
+
+// TestDashboardBreachTableFitsNarrowScreens: at 60 columns every milestone
+// keeps its column.
+func TestDashboardBreachTableFitsNarrowScreens(t *testing.T) {
+	h := newHarness(t, 60, 60)
+	h.declare("slow sessions", model.P3, t0.Add(-time.Hour))
+	h.key("m")
+	v := h.view()
+	assert.Regexp(t, `DET +ACK +MIT +RES +PM +PIR +DOC +ACT +REV`, v)
+}
