@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -102,6 +103,21 @@ const playbooksUsage = `usage:
 `
 
 func runPlaybooks(g globals, args []string, stdout, stderr io.Writer) error {
+	// The global flags may come between playbooks and its command too,
+	// "playbooks --playbooks DIR validate", as for drill.
+	fs := newFlagSet("playbooks", &g, stderr)
+	fs.SetOutput(io.Discard) // the error is returned, with playbooksUsage
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			_, err := io.WriteString(stdout, playbooksUsage)
+			return err
+		}
+		return usageError{fmt.Sprintf("playbooks: %v (only --db, --as and --playbooks may come before its command)\n%s", err, playbooksUsage)}
+	}
+	if err := g.noteSet(fs); err != nil {
+		return err
+	}
+	args = fs.Args()
 	if len(args) == 0 {
 		return usageError{"playbooks needs a command: validate or export\n" + playbooksUsage}
 	}
