@@ -1,21 +1,23 @@
 package store
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/model"
 )
 
 // The metrics dashboard (seed §6.3, §9.3) reads every real incident it
-// needs in three queries and computes the figures in one pass in
+// needs in two queries and computes the figures in one pass in
 // model.ComputeMetrics. Drills (incidents.drill_id set) never count.
 //
 // Reading 10,000 incidents within the dashboard's budget (50 ms with the
@@ -24,8 +26,9 @@ import (
 //   - each column costs the driver two calls into SQLite, each taking the
 //     connection's mutex: the header's sixteen fields come as one text,
 //     which Go splits (unpackHeader);
-//   - each row costs it too: the services of every incident come as one
-//     text (group_concat), cheaper than a row each or a subquery per
+//   - each row costs it too, as much as a few columns: the headers, the
+//     services and the causes of all the incidents come as three texts of
+//     one row (group_concat), cheaper than a row each or a subquery per
 //     incident;
 //   - the header is read from a covering index, incidents_detected, a
 //     fifth of the table's size: it stays in the page cache, where the
@@ -37,38 +40,38 @@ import (
 //     distinct texts come from policy_snapshots, each decoded once, the
 //     first time an incident has it.
 
-// metricsQuery is MetricRecords' main query: the real incidents detected
-// at or after ?1, each as its packed header (unpackHeader). It reads the
-// index incidents_detected alone (TestMetricsQueryPlan), which covers
-// these columns of the real incidents and is in the order asked for: no
-// table row, no sort.
-const metricsQuery = `SELECT concat_ws(' ', i.id, i.number, i.severity, i.status,
-		ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
-		ifnull(i.mitigated_at, 'n'), ifnull(i.resolved_at, 'n'), ifnull(i.post_mortem_at, 'n'),
-		ifnull(i.closed_at, 'n'), ifnull(i.pir_meeting_at, 'n'), ifnull(i.pir_document_at, 'n'),
-		ifnull(i.action_items_at, 'n'), ifnull(i.review_completed_at, 'n'), ifnull(i.policy_id, 'n'))
-	FROM incidents i WHERE i.drill_id IS NULL AND i.detected_at >= ?1
-	ORDER BY i.detected_at, i.number`
-
-// metricsSideQuery is, first, every incident's services (drills' too, which
-// no record asks for) as one text: a list of "<incident id> <length in
-// bytes>:<service>" with nothing in between, so that any service id reads
-// back as it is (unpackList); then the RCA cause categories of the reviews
-// that have one, as a list of the same kind, read from the reviews_cause
-// index alone (the incident's id is its row id); then how many records
-// metricsQuery will return (counted on incidents_detected).
-const metricsSideQuery = `SELECT
+// metricsQuery is MetricRecords' one query of the incidents, one row of
+// three packed texts (a row costs the driver as much as a few columns,
+// and every column costs it two calls into SQLite):
+//
+//   - the headers of the real incidents detected at or after ?1, each
+//     sixteen fields (unpackHeader), separated by commas. They come from
+//     the index incidents_detected alone (TestMetricsQueryPlan), which
+//     covers these columns of the real incidents, in its order, detection
+//     then number: no table row, no sort;
+//   - every incident's services (drills' too, which no record asks for): a
+//     list of "<incident id> <length in bytes>:<service>" with nothing in
+//     between, so that any service id reads back as it is (unpackList);
+//   - the RCA cause categories of the reviews that have one, a list of the
+//     same kind, from the reviews_cause index alone (the incident's id is
+//     its row id).
+const metricsQuery = `SELECT
+	(SELECT ifnull(group_concat(concat_ws(' ', i.id, i.number, i.severity, i.status,
+			ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
+			ifnull(i.mitigated_at, 'n'), ifnull(i.resolved_at, 'n'), ifnull(i.post_mortem_at, 'n'),
+			ifnull(i.closed_at, 'n'), ifnull(i.pir_meeting_at, 'n'), ifnull(i.pir_document_at, 'n'),
+			ifnull(i.action_items_at, 'n'), ifnull(i.review_completed_at, 'n'), ifnull(i.policy_id, 'n')), ','), '')
+		FROM incidents i WHERE i.drill_id IS NULL AND i.detected_at >= ?1),
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '')
 		FROM incident_services),
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(cause AS BLOB)) || ':' || cause, ''), '')
-		FROM reviews WHERE cause IS NOT NULL),
-	(SELECT count(*) FROM incidents WHERE drill_id IS NULL AND detected_at >= ?1)`
+		FROM reviews WHERE cause IS NOT NULL)`
 
 // MetricRecords returns the real incidents (drills left out) detected at
 // or after since (a zero since: all of them) as the metrics read them,
 // ordered by detection, then number; their Services in no particular
-// order. It reads one snapshot with three queries (metricsSideQuery, the
-// SLA snapshots, then metricsQuery), never a query per incident.
+// order. It reads one snapshot with two queries (metricsQuery and the SLA
+// snapshots), never a query per incident.
 func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.MetricRecord, error) {
 	from := int64(math.MinInt64)
 	if !since.IsZero() {
@@ -79,21 +82,6 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 	}
 	var out []model.MetricRecord
 	err := s.inTx(ctx, readOnly, func(tx *sql.Tx) error {
-		var (
-			servicesText, causesText []byte
-			count                    int
-		)
-		if err := tx.QueryRowContext(ctx, metricsSideQuery, from).Scan(&servicesText, &causesText, &count); err != nil {
-			return err
-		}
-		services, err := unpackServices(servicesText)
-		if err != nil {
-			return fmt.Errorf("services: %w", err)
-		}
-		causes, err := unpackCauses(causesText)
-		if err != nil {
-			return fmt.Errorf("causes: %w", err)
-		}
 		snapshots, err := collect(ctx, tx, func(row interface{ Scan(...any) error }, sn *snapshot) error {
 			return row.Scan(&sn.id, &sn.text)
 		}, "SELECT id, json FROM policy_snapshots")
@@ -107,13 +95,38 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 			return err
 		}
 		defer rows.Close()
-		out = make([]model.MetricRecord, 0, count)
-		// RawBytes: a buffer reused from row to row, valid until the next
-		// Scan, which is all the decoding needs.
-		var header sql.RawBytes
-		for rows.Next() {
-			if err := rows.Scan(&header); err != nil {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
 				return err
+			}
+			return sql.ErrNoRows
+		}
+		// Strings: the driver's copies of SQLite's texts as they are (the
+		// headers of 10,000 incidents are 1.5 MB), where []byte or
+		// RawBytes would be copied once more. The records keep no part of
+		// them.
+		var headers, servicesText, causesText string
+		if err := rows.Scan(&headers, &servicesText, &causesText); err != nil {
+			return err
+		}
+		services, err := unpackServices(servicesText)
+		if err != nil {
+			return fmt.Errorf("services: %w", err)
+		}
+		causes, err := unpackCauses(causesText)
+		if err != nil {
+			return fmt.Errorf("causes: %w", err)
+		}
+		if len(headers) == 0 {
+			return nil
+		}
+		out = make([]model.MetricRecord, 0, strings.Count(headers, ",")+1)
+		for len(headers) > 0 {
+			header := headers
+			if i := strings.IndexByte(headers, ','); i >= 0 {
+				header, headers = headers[:i], headers[i+1:]
+			} else {
+				headers = ""
 			}
 			out = append(out, model.MetricRecord{})
 			r := &out[len(out)-1]
@@ -127,12 +140,35 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 			r.Services = services[id]
 			r.Cause = causes[id]
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
+	// group_concat adds the headers in the order the index is read, which
+	// is the records' own; SQLite does not promise it.
+	if !inDetectionOrder(out) {
+		slices.SortFunc(out, func(a, b model.MetricRecord) int {
+			if c := a.DetectedAt.Compare(b.DetectedAt); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Number, b.Number)
+		})
+	}
 	return out, nil
+}
+
+// inDetectionOrder reports whether records are ordered by detection, then
+// number. It compares them in place: slices.IsSortedFunc would copy each
+// record, a few hundred bytes, to its comparison.
+func inDetectionOrder(records []model.MetricRecord) bool {
+	for i := 1; i < len(records); i++ {
+		a, b := &records[i-1], &records[i]
+		if c := a.DetectedAt.Compare(b.DetectedAt); c > 0 || c == 0 && a.Number > b.Number {
+			return false
+		}
+	}
+	return true
 }
 
 // snapshot is a policy_snapshots row.
@@ -178,12 +214,12 @@ func (c *policyCache) get(id sql.NullInt64) (model.SeverityPolicy, error) {
 	return p, nil
 }
 
-// unpackList calls fn with each entry of a list like metricsSideQuery's,
+// unpackList calls fn with each entry of a list like metricsQuery's,
 // "<incident id> <length in bytes>:<text>" one after the other.
-func unpackList(b []byte, fn func(id int64, text []byte) error) error {
+func unpackList(b string, fn func(id int64, text string) error) error {
 	for len(b) > 0 {
-		sp := bytes.IndexByte(b, ' ')
-		colon := bytes.IndexByte(b, ':')
+		sp := strings.IndexByte(b, ' ')
+		colon := strings.IndexByte(b, ':')
 		if sp < 0 || colon < sp {
 			return fmt.Errorf("malformed list at %q", b[:min(len(b), 20)])
 		}
@@ -204,19 +240,19 @@ func unpackList(b []byte, fn func(id int64, text []byte) error) error {
 	return nil
 }
 
-// unpackServices reads metricsSideQuery's list into each
+// unpackServices reads metricsQuery's list into each
 // incident's services, by incident row id. The lists share one backing
 // array, and each service id is one string however many incidents name it.
-func unpackServices(b []byte) (map[int64][]string, error) {
+func unpackServices(b string) (map[int64][]string, error) {
 	var (
 		ids   []int64
 		all   []string
 		names = map[string]string{}
 	)
-	err := unpackList(b, func(id int64, raw []byte) error {
-		name, ok := names[string(raw)]
+	err := unpackList(b, func(id int64, raw string) error {
+		name, ok := names[raw]
 		if !ok {
-			name = string(raw)
+			name = strings.Clone(raw) // not a part of b, which would keep it all
 			names[name] = name
 		}
 		ids, all = append(ids, id), append(all, name)
@@ -243,26 +279,26 @@ func unpackServices(b []byte) (map[int64][]string, error) {
 	return out, nil
 }
 
-// unpackHeader reads metricsQuery's column into r and returns the
+// unpackHeader reads one of metricsQuery's headers into r and returns the
 // incident's row id and its SLA snapshot's id (not Valid for none):
 // sixteen fields separated by single spaces, "n" for a NULL, in the order
 // of the query.
-func unpackHeader(b []byte, r *model.MetricRecord) (id int64, policyID sql.NullInt64, err error) {
+func unpackHeader(b string, r *model.MetricRecord) (id int64, policyID sql.NullInt64, err error) {
 	rv := &r.Review
 	instants := [...]*time.Time{
 		&r.StartedAt, &r.DetectedAt, &r.AcknowledgedAt, &r.MitigatedAt, &r.ResolvedAt,
 		&r.PostMortemAt, &r.ClosedAt, &rv.MeetingAt, &rv.DocumentAt, &rv.ActionItemsAt, &rv.CompletedAt,
 	}
-	field := func() []byte {
+	field := func() string {
 		f := b
-		if i := bytes.IndexByte(b, ' '); i >= 0 {
+		if i := strings.IndexByte(b, ' '); i >= 0 {
 			f, b = b[:i], b[i+1:]
 		} else {
-			b = nil
+			b = ""
 		}
 		return f
 	}
-	null := func(f []byte) bool { return len(f) == 1 && f[0] == 'n' }
+	null := func(f string) bool { return f == "n" }
 	var sev int64
 	if id, err = atoi(field()); err != nil {
 		return 0, policyID, err
@@ -274,7 +310,7 @@ func unpackHeader(b []byte, r *model.MetricRecord) (id int64, policyID sql.NullI
 		return id, policyID, err
 	}
 	r.Severity = model.Severity(sev)
-	switch f := field(); string(f) { // compared, not allocated
+	switch f := field(); f {
 	case string(model.StatusOpen):
 		r.Status = model.StatusOpen
 	case string(model.StatusResolved):
@@ -308,14 +344,14 @@ func unpackHeader(b []byte, r *model.MetricRecord) (id int64, policyID sql.NullI
 }
 
 // atoi reads a decimal integer, sign allowed, without allocating.
-func atoi(b []byte) (int64, error) {
+func atoi(b string) (int64, error) {
 	neg := len(b) > 0 && b[0] == '-'
 	digits := b
 	if neg {
 		digits = b[1:]
 	}
 	if len(digits) == 0 || len(digits) > 18 {
-		return strconv.ParseInt(string(b), 10, 64) // the error, or a very large number
+		return strconv.ParseInt(b, 10, 64) // the error, or a very large number
 	}
 	var n int64
 	for _, c := range digits {
@@ -330,19 +366,19 @@ func atoi(b []byte) (int64, error) {
 	return n, nil
 }
 
-// unpackCauses reads metricsSideQuery's list of causes into each
+// unpackCauses reads metricsQuery's list of causes into each
 // incident's, by incident row id. A known category is the model's string,
 // not a copy; the store writes no other (SaveReview validates the review).
-func unpackCauses(b []byte) (map[int64]model.CauseCategory, error) {
+func unpackCauses(b string) (map[int64]model.CauseCategory, error) {
 	out := map[int64]model.CauseCategory{}
-	err := unpackList(b, func(id int64, raw []byte) error {
+	err := unpackList(b, func(id int64, raw string) error {
 		for _, c := range model.CauseCategories {
-			if string(raw) == string(c) { // compared, not allocated
+			if raw == string(c) {
 				out[id] = c
 				return nil
 			}
 		}
-		out[id] = model.CauseCategory(raw)
+		out[id] = model.CauseCategory(strings.Clone(raw))
 		return nil
 	})
 	if err != nil {
@@ -379,7 +415,7 @@ func MetricsFrom(f model.MetricsFilter, now time.Time, loc *time.Location) time.
 
 // Metrics computes the dashboard's figures for f at now (model's
 // ComputeMetrics), reading the real incidents from the earliest one any
-// figure needs (MetricsFrom) in one query.
+// figure needs (MetricsFrom) in two queries.
 func (s *Store) Metrics(ctx context.Context, f model.MetricsFilter, now time.Time, loc *time.Location) (model.Metrics, error) {
 	records, err := s.MetricRecords(ctx, MetricsFrom(f, now, loc))
 	if err != nil {
