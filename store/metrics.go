@@ -54,7 +54,10 @@ import (
 //     between, so that any service id reads back as it is (unpackList);
 //   - the RCA cause categories of the reviews that have one, a list of the
 //     same kind, from the reviews_cause index alone (the incident's id is
-//     its row id).
+//     its row id);
+//
+// then the highest incident row id and the number of incidents, which say
+// whether the ids are dense (byID).
 const metricsQuery = `SELECT
 	(SELECT ifnull(group_concat(concat_ws(' ', i.id, i.number, i.severity, i.status,
 			ifnull(i.started_at, 'n'), i.detected_at, ifnull(i.acknowledged_at, 'n'),
@@ -65,7 +68,9 @@ const metricsQuery = `SELECT
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(service AS BLOB)) || ':' || service, ''), '')
 		FROM incident_services),
 	(SELECT ifnull(group_concat(incident_id || ' ' || length(CAST(cause AS BLOB)) || ':' || cause, ''), '')
-		FROM reviews WHERE cause IS NOT NULL)`
+		FROM reviews WHERE cause IS NOT NULL),
+	(SELECT ifnull(max(id), 0) FROM incidents),
+	(SELECT count(*) FROM incidents)`
 
 // MetricRecords returns the real incidents (drills left out) detected at
 // or after since (a zero since: all of them) as the metrics read them,
@@ -105,15 +110,18 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 		// headers of 10,000 incidents are 1.5 MB), where []byte or
 		// RawBytes would be copied once more. The records keep no part of
 		// them.
-		var headers, servicesText, causesText string
-		if err := rows.Scan(&headers, &servicesText, &causesText); err != nil {
+		var (
+			headers, servicesText, causesText string
+			maxID, count                      int64
+		)
+		if err := rows.Scan(&headers, &servicesText, &causesText, &maxID, &count); err != nil {
 			return err
 		}
-		services, err := unpackServices(servicesText)
+		services, err := unpackServices(servicesText, maxID, count)
 		if err != nil {
 			return fmt.Errorf("services: %w", err)
 		}
-		causes, err := unpackCauses(causesText)
+		causes, err := unpackCauses(causesText, maxID, count)
 		if err != nil {
 			return fmt.Errorf("causes: %w", err)
 		}
@@ -137,8 +145,8 @@ func (s *Store) MetricRecords(ctx context.Context, since time.Time) ([]model.Met
 			if r.Policy, err = policies.get(policyID); err != nil {
 				return fmt.Errorf("%s: %w", model.FormatKey(r.Number), err)
 			}
-			r.Services = services[id]
-			r.Cause = causes[id]
+			r.Services = services.get(id)
+			r.Cause = causes.get(id)
 		}
 		return nil
 	})
@@ -240,10 +248,50 @@ func unpackList(b string, fn func(id int64, text string) error) error {
 	return nil
 }
 
-// unpackServices reads metricsQuery's list into each
-// incident's services, by incident row id. The lists share one backing
-// array, and each service id is one string however many incidents name it.
-func unpackServices(b string) (map[int64][]string, error) {
+// byID holds a value per incident row id: in a slice indexed by the id
+// when the ids are dense, as the store writes them (each the last one
+// plus one, no incident ever deleted), which is several times cheaper
+// than a map over 10,000 incidents; in a map, should a database have
+// sparse ids (written by hand), or for an id past the slice.
+type byID[T any] struct {
+	dense  []T
+	sparse map[int64]T
+}
+
+// newByID is an empty byID for incidents whose highest row id is maxID,
+// count of them.
+func newByID[T any](maxID, count int64) *byID[T] {
+	m := &byID[T]{}
+	if maxID >= 0 && maxID <= 2*count+64 {
+		m.dense = make([]T, maxID+1)
+	}
+	return m
+}
+
+func (m *byID[T]) set(id int64, v T) {
+	if id >= 0 && id < int64(len(m.dense)) {
+		m.dense[id] = v
+		return
+	}
+	if m.sparse == nil {
+		m.sparse = map[int64]T{}
+	}
+	m.sparse[id] = v
+}
+
+// get is the value of id, the zero value for none.
+func (m *byID[T]) get(id int64) T {
+	if id >= 0 && id < int64(len(m.dense)) {
+		return m.dense[id]
+	}
+	return m.sparse[id]
+}
+
+// unpackServices reads metricsQuery's list into each incident's services,
+// by incident row id (newByID's maxID and count). The lists share one
+// backing array, and each service id is one string however many
+// incidents name it.
+func unpackServices(b string, maxID, count int64) (*byID[[]string], error) {
 	var (
 		ids   []int64
 		all   []string
@@ -261,7 +309,7 @@ func unpackServices(b string) (map[int64][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64][]string, len(ids))
+	out := newByID[[]string](maxID, count)
 	for lo := 0; lo < len(ids); {
 		hi := lo + 1
 		for hi < len(ids) && ids[hi] == ids[lo] {
@@ -269,10 +317,10 @@ func unpackServices(b string) (map[int64][]string, error) {
 		}
 		// An incident's services come together (the table's key order);
 		// should they not, the capped slice makes append copy.
-		if prev, ok := out[ids[lo]]; ok {
-			out[ids[lo]] = append(prev, all[lo:hi]...)
+		if prev := out.get(ids[lo]); prev != nil {
+			out.set(ids[lo], append(prev, all[lo:hi]...))
 		} else {
-			out[ids[lo]] = all[lo:hi:hi]
+			out.set(ids[lo], all[lo:hi:hi])
 		}
 		lo = hi
 	}
@@ -367,18 +415,18 @@ func atoi(b string) (int64, error) {
 }
 
 // unpackCauses reads metricsQuery's list of causes into each
-// incident's, by incident row id. A known category is the model's string,
+// incident's, by incident row id (newByID's maxID and count). A known category is the model's string,
 // not a copy; the store writes no other (SaveReview validates the review).
-func unpackCauses(b string) (map[int64]model.CauseCategory, error) {
-	out := map[int64]model.CauseCategory{}
+func unpackCauses(b string, maxID, count int64) (*byID[model.CauseCategory], error) {
+	out := newByID[model.CauseCategory](maxID, count)
 	err := unpackList(b, func(id int64, raw string) error {
 		for _, c := range model.CauseCategories {
 			if raw == string(c) {
-				out[id] = c
+				out.set(id, c)
 				return nil
 			}
 		}
-		out[id] = model.CauseCategory(strings.Clone(raw))
+		out.set(id, model.CauseCategory(strings.Clone(raw)))
 		return nil
 	})
 	if err != nil {
