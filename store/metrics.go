@@ -40,9 +40,9 @@ import (
 //     distinct texts come from policy_snapshots, each decoded once, the
 //     first time an incident has it.
 
-// metricsQuery is MetricRecords' one query of the incidents, one row of
-// three packed texts (a row costs the driver as much as a few columns,
-// and every column costs it two calls into SQLite):
+// metricsQuery is MetricRecords' one query of the incidents, one row (a
+// row costs the driver as much as a few columns, and every column costs it
+// two calls into SQLite) of three packed texts:
 //
 //   - the headers of the real incidents detected at or after ?1, each
 //     sixteen fields (unpackHeader), separated by commas. They come from
