@@ -340,3 +340,18 @@ func TestDrillGlobalFlagsFirst(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "drill needs a command")
 }
+
+// TestDrillHostileReasonInErrors: a call-off reason with escape sequences
+// never reaches the terminal raw, not even in the error that quotes it.
+func TestDrillHostileReasonInErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	runOK(t, db, "drill", "start", "transport-degradation")
+	runOK(t, db, "drill", "stop", "1", "--reason", "x \x1b]52;c;aGFja2Vk\x07 \u202eRTL\u202c \x1b[31mred")
+	for _, args := range [][]string{{"drill", "declare", "1"}, {"declare", "--drill", "1"}} {
+		stderr := runFail(t, db, exitFail, args...)
+		assert.Contains(t, stderr, "can no longer be declared")
+		assert.NotContains(t, stderr, "\x1b")
+		assert.NotContains(t, stderr, "\x07")
+		assert.NotContains(t, stderr, "\u202e")
+	}
+}

@@ -151,7 +151,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintln(stderr, "warroom:", err)
+	// An error can quote stored text (a title, a reason): it reaches the
+	// terminal as plain text, its lines kept, never an escape sequence.
+	fmt.Fprintln(stderr, "warroom:", model.PlainText(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || errors.Is(err, model.ErrInvalid) {
 		return exitUsage

@@ -160,7 +160,7 @@ func (s *Store) DeclareDrill(ctx context.Context, drillID int64, inc *model.Inci
 			return fmt.Errorf("%w: drill %d is already declared, as %s", model.ErrConflict, d.ID, model.FormatKey(d.Incident))
 		case !d.EndedAt.IsZero():
 			return fmt.Errorf("%w: drill %d was called off at %s (%s): it can no longer be declared",
-				model.ErrConflict, d.ID, model.FormatTime(d.EndedAt), d.EndReason)
+				model.ErrConflict, d.ID, model.FormatTime(d.EndedAt), model.PlainLine(d.EndReason))
 		case inc.DetectedAt.Before(d.StartedAt):
 			return fmt.Errorf("%w: detected at %s, before drill %d started (%s)",
 				model.ErrInvalid, model.FormatTime(inc.DetectedAt), d.ID, model.FormatTime(d.StartedAt))
