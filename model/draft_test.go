@@ -66,7 +66,7 @@ func TestSendDrillDraftNeedsTheMark(t *testing.T) {
 	assert.Contains(t, ev.Text, "WITHOUT the DRILL mark (override: sent to the drill's test inbox)")
 
 	marked := unmarked
-	marked.Body = DrillBanner + "\n\nSubject: [DRILL] URGENT"
+	marked.Body = DrillBanner + "\n\nSubject: DRILL - URGENT"
 	ev, err = inc.SendDraft(now, "a", marked, nil, "")
 	require.NoError(t, err)
 	assert.NotContains(t, ev.Text, "WITHOUT")

@@ -407,7 +407,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.setFlash(fmt.Sprintf("drill #%d %q started: T0 is now; its injects show on the board as they come", msg.drill.ID, msg.drill.Scenario.Title), false)
-		a.drillScr.cursor = len(a.env.cfg.Scenarios) // the new drill, first of the started ones
+		a.drillScr.drillID = msg.drill.ID // the new drill, once the list has it
 		return a, a.reloadBoard()
 
 	case drillEndedMsg:

@@ -21,6 +21,9 @@ type DrillsScreen struct {
 	drills []model.Drill // newest first
 	incs   map[int64]*model.Incident
 	cursor int // over scenarios then drills
+	// drillID is the selected drill's id, kept when the list changes
+	// under the cursor (another console starts a drill); 0 on a scenario
+	drillID int64
 	width  int
 	height int
 }
@@ -40,7 +43,24 @@ func (d *DrillsScreen) SetDrills(drills []model.Drill, incs []*model.Incident) {
 	for _, inc := range incs {
 		d.incs[inc.Number] = inc
 	}
-	d.cursor = min(d.cursor, max(0, len(d.env.cfg.Scenarios)+len(d.drills)-1))
+	if d.drillID != 0 {
+		for i, dr := range drills {
+			if dr.ID == d.drillID {
+				d.cursor = len(d.env.cfg.Scenarios) + i
+			}
+		}
+	}
+	d.setCursor(d.cursor)
+}
+
+// setCursor moves the cursor, within the list, and remembers the drill
+// it is on.
+func (d *DrillsScreen) setCursor(i int) {
+	d.cursor = min(max(0, i), max(0, len(d.env.cfg.Scenarios)+len(d.drills)-1))
+	d.drillID = 0
+	if _, dr := d.selection(); dr != nil {
+		d.drillID = dr.ID
+	}
 }
 
 // selection is the scenario or the drill under the cursor (one is nil).
@@ -73,13 +93,13 @@ func (d *DrillsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit, k.Back):
 		return func() tea.Msg { return backMsg{} }
 	case key.Matches(msg, k.Up):
-		d.cursor = max(0, d.cursor-1)
+		d.setCursor(d.cursor - 1)
 	case key.Matches(msg, k.Down):
-		d.cursor = min(max(0, n-1), d.cursor+1)
+		d.setCursor(d.cursor + 1)
 	case key.Matches(msg, k.Top):
-		d.cursor = 0
+		d.setCursor(0)
 	case key.Matches(msg, k.Bottom):
-		d.cursor = max(0, n-1)
+		d.setCursor(n - 1)
 	case key.Matches(msg, k.Open):
 		sc, dr := d.selection()
 		switch {
@@ -97,16 +117,16 @@ func (d *DrillsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.AAR):
 		if _, dr := d.selection(); dr != nil {
-			if dr.Incident == 0 {
-				return flash("the after-action review needs the drill's incident: declare it first (enter)", true)
+			if msg := noReview(*dr); msg != "" {
+				return flash(msg, true)
 			}
 			drill := *dr
 			return func() tea.Msg { return openAARMsg{drill: drill} }
 		}
 	case key.Matches(msg, k.Export):
 		if _, dr := d.selection(); dr != nil {
-			if dr.Incident == 0 {
-				return flash("the after-action review needs the drill's incident: declare it first (enter)", true)
+			if msg := noReview(*dr); msg != "" {
+				return flash(msg, true)
 			}
 			t, ok := playbooks.FindTemplate(d.env.cfg.Templates, playbooks.TemplateAAR)
 			if !ok {
@@ -119,7 +139,22 @@ func (d *DrillsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 			return d.confirmCallOff(*dr)
 		}
 	}
+	if sc, _ := d.selection(); sc != nil && key.Matches(msg, k.AAR, k.Export, k.CallOff) {
+		return flash("a, x and c act on a drill started: choose one below the scenarios", true)
+	}
 	return nil
+}
+
+// noReview says why a drill has no after-action review yet, "" when it
+// has one to draft.
+func noReview(dr model.Drill) string {
+	switch {
+	case dr.Incident != 0:
+		return ""
+	case dr.Armed():
+		return "the after-action review needs the drill's incident: declare it first (enter)"
+	}
+	return fmt.Sprintf("drill #%d was called off before its incident was declared: nothing to review", dr.ID)
 }
 
 func (d *DrillsScreen) confirmStart(sc model.Scenario) tea.Cmd {
@@ -131,8 +166,11 @@ func (d *DrillsScreen) confirmStart(sc model.Scenario) tea.Cmd {
 }
 
 func (d *DrillsScreen) confirmCallOff(dr model.Drill) tea.Cmd {
-	if !dr.EndedAt.IsZero() {
-		return flash(fmt.Sprintf("drill #%d is already over", dr.ID), true)
+	switch {
+	case dr.CalledOff():
+		return flash(fmt.Sprintf("drill #%d was already called off", dr.ID), true)
+	case dr.Over():
+		return flash(fmt.Sprintf("drill #%d is over: its incident was resolved", dr.ID), true)
 	}
 	e := d.env
 	p := newPrompt(e, fmt.Sprintf("Call off drill #%d (%s)?", dr.ID, dr.Scenario.Title)).withInput("why (required, recorded)", "")
@@ -247,7 +285,7 @@ func (d *DrillsScreen) details() []string {
 		for _, in := range shown {
 			out = append(out, "  "+s.Muted.Render(Pad(tPlus(in.At), 9))+Fit(in.Text, w-11))
 		}
-		if hidden := len(dr.Scenario.Injects) - len(shown); hidden > 0 && dr.EndedAt.IsZero() {
+		if hidden := len(dr.Scenario.Injects) - len(shown); hidden > 0 && (dr.Armed() || dr.Running()) {
 			next := dr.Scenario.Injects[len(shown)]
 			out = append(out, s.Muted.Render(fmt.Sprintf("  %d more inject(s); the next at %s", hidden, tPlus(next.At))))
 		}

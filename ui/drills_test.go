@@ -255,7 +255,8 @@ func TestDrillMessagesSayDrill(t *testing.T) {
 	openNewDraft(t, h, "customer-initial-alert")
 	body := h.app.editor.ta.Value()
 	assert.True(t, strings.HasPrefix(body, model.DrillBanner), body)
-	assert.Contains(t, body, "Subject: [DRILL] URGENT: Service Issue - INC-0001")
+	assert.Contains(t, body, "Subject: DRILL - URGENT: Service Issue - INC-0001")
+	assert.NotContains(t, playbooks.Placeholders(body), "[DRILL]", "the mark is no placeholder to fill")
 
 	h.app.editor.ta.SetValue("Subject: URGENT: Service Issue - INC-0001\n\nDear all, it is down.")
 	h.key("ctrl+g")
@@ -299,4 +300,31 @@ func TestDeclaredDrillIsSelected(t *testing.T) {
 	h.key("ctrl+s")
 	require.Equal(t, screenBoard, h.app.screen)
 	assert.Contains(t, h.view(), "▶ INC-0002 P1 DRILL")
+}
+
+// TestDrillScreenKeepsItsSelection: a drill started by another console
+// does not move the selection to another drill.
+func TestDrillScreenKeepsItsSelection(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	ctx := context.Background()
+	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "transport-degradation")
+	require.True(t, ok)
+	first, err := h.st.StartDrill(ctx, sc, "carol", t0)
+	require.NoError(t, err)
+	h.key("D")
+	h.key("G") // the only drill started
+	require.Equal(t, first.ID, h.app.drillScr.drillID)
+
+	_, err = h.st.StartDrill(ctx, sc, "bob", t0.Add(time.Second)) // another console
+	require.NoError(t, err)
+	h.run(h.app.reloadBoard())
+	_, dr := h.app.drillScr.selection()
+	require.NotNil(t, dr)
+	assert.Equal(t, first.ID, dr.ID, "still the same drill, now second in the list")
+
+	h.key("up")
+	h.key("up") // onto the last scenario
+	h.key("a")
+	assert.Contains(t, h.app.flash, "act on a drill started")
 }
