@@ -24,8 +24,8 @@ type DrillsScreen struct {
 	// drillID is the selected drill's id, kept when the list changes
 	// under the cursor (another console starts a drill); 0 on a scenario
 	drillID int64
-	width  int
-	height int
+	width   int
+	height  int
 }
 
 func newDrillsScreen(e *env) DrillsScreen {
