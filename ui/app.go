@@ -442,7 +442,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.aarFrom = msg.drill.Incident
-		return a, openAAR(a.env, msg.drill.Incident, t)
+		return a, openAAR(a.env, msg.drill, t)
 
 	case openDashMsg:
 		a.screen = screenDashboard

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -331,7 +332,8 @@ func newDraft(e *env, number int64, t playbooks.Template) tea.Cmd {
 // openAAR opens the incident's after-action review in the editor: the
 // draft being written if there is one (never a second copy), else a new
 // one from the template.
-func openAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
+func openAAR(e *env, dr model.Drill, t playbooks.Template) tea.Cmd {
+	number := dr.Incident
 	st, create := e.cfg.Store, newDraft(e, number, t)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
@@ -341,7 +343,7 @@ func openAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
 			return draftCreatedMsg{err: err}
 		}
 		for _, d := range drafts { // the most recently edited first
-			if d.Template == t.Name && !d.Sent() {
+			if d.Template == t.Name && !d.Sent() && currentAAR(dr, d) {
 				return openDraftMsg{draft: d}
 			}
 		}
@@ -349,11 +351,28 @@ func openAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
 	}
 }
 
+// currentAAR reports whether an after-action review draft was begun after
+// its drill ended (or the drill still runs): one begun before holds a
+// score that has moved on since, so a new one is filled.
+func currentAAR(dr model.Drill, d model.Draft) bool {
+	var end time.Time
+	switch {
+	case dr.Over():
+		end = dr.IncidentResolvedAt
+	case dr.CalledOff():
+		end = dr.EndedAt
+	default:
+		return true
+	}
+	return !d.CreatedAt.Before(end)
+}
+
 // exportAAR writes a drill's after-action review to a new file next to
-// the drafts and says where: the review as written in its newest draft,
-// else the template filled as of now. It never overwrites a file:
+// the drafts and says where: the review as written in its newest draft
+// begun since the drill ended, else the template filled as of now. It never overwrites a file:
 // INC-0001-aar.md, then INC-0001-aar-2.md...
-func exportAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
+func exportAAR(e *env, dr model.Drill, t playbooks.Template) tea.Cmd {
+	number := dr.Incident
 	st, cat, loc, dir, now := e.cfg.Store, e.cfg.Catalog, e.loc, e.cfg.ExportDir, e.cfg.Now()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
@@ -367,8 +386,12 @@ func exportAAR(e *env, number int64, t playbooks.Template) tea.Cmd {
 		}
 		body, from := "", "filled from the drill as of now"
 		for _, d := range drafts {
-			if d.Template == t.Name {
+			if d.Template == t.Name && currentAAR(dr, d) {
 				body, from = d.Body, fmt.Sprintf("draft #%d", d.ID)
+				break
+			}
+			if d.Template == t.Name {
+				from += fmt.Sprintf("; draft #%d was begun before the drill ended", d.ID)
 				break
 			}
 		}
@@ -404,6 +427,9 @@ func writeNew(dir, base, ext, text string) (string, error) {
 		}
 		if err != nil {
 			return "", err
+		}
+		if !strings.HasSuffix(text, "\n") {
+			text += "\n" // a text file ends its last line
 		}
 		_, werr := f.WriteString(text)
 		if cerr := f.Close(); werr == nil {

@@ -132,7 +132,7 @@ func (d *DrillsScreen) HandleKey(msg tea.KeyMsg) tea.Cmd {
 			if !ok {
 				return flash("no after-action-review template in the playbooks", true)
 			}
-			return exportAAR(d.env, dr.Incident, t)
+			return exportAAR(d.env, *dr, t)
 		}
 	case key.Matches(msg, k.CallOff):
 		if _, dr := d.selection(); dr != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,4 +328,51 @@ func TestDrillScreenKeepsItsSelection(t *testing.T) {
 	h.key("up") // onto the last scenario
 	h.key("a")
 	assert.Contains(t, h.app.flash, "act on a drill started")
+}
+
+// TestAARBegunBeforeTheEndIsNotExported: a review drafted while the drill
+// ran holds a score that has moved on: once the drill is over, a opens a
+// new one and x writes a fresh fill, saying why.
+func TestAARBegunBeforeTheEndIsNotExported(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	withDrills(t, h)
+	ctx := context.Background()
+	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
+	require.True(t, ok)
+	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
+	require.NoError(t, err)
+	inc, ev, err := model.Declare(d.Declaration(t0.Add(-30*time.Second), "carol"), h.cat)
+	require.NoError(t, err)
+	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0.Add(-30*time.Second))
+	require.NoError(t, err)
+
+	h.key("D")
+	h.key("G")
+	h.key("a") // while it runs
+	require.Equal(t, screenEditor, h.app.screen)
+	early := h.app.editor.draft.ID
+	h.key("esc")
+
+	h.now = t0.Add(5 * time.Minute)
+	for _, act := range []func(*model.Incident) (model.Event, error){
+		func(inc *model.Incident) (model.Event, error) { return inc.Acknowledge(t0.Add(time.Minute), "carol") },
+		func(inc *model.Incident) (model.Event, error) {
+			return inc.Resolve(t0.Add(5*time.Minute), "carol", "", "drill")
+		},
+	} {
+		_, err = h.st.Apply(ctx, 1, act)
+		require.NoError(t, err)
+	}
+	h.run(h.app.reloadBoard())
+
+	h.key("x")
+	assert.Contains(t, h.app.flash, fmt.Sprintf("draft #%d was begun before the drill ended", early))
+	text, err := os.ReadFile(filepath.Join(h.app.env.cfg.ExportDir, "INC-0001-aar.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "**Score**: 3/3 met")
+	assert.True(t, strings.HasSuffix(string(text), "\n"))
+
+	h.key("a")
+	require.Equal(t, screenEditor, h.app.screen)
+	assert.NotEqual(t, early, h.app.editor.draft.ID, "a new draft with the final score")
 }
