@@ -377,7 +377,7 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.inc.IsDrill() {
 			// declared from the drill screen: the board shows it now
 			a.setFlash(fmt.Sprintf("declared %s (%s), the drill's incident: detection %s", msg.inc.Key(), msg.inc.Severity,
-				HumanSpan(msg.inc.DetectedAt.Sub(msg.inc.StartedAt))), false)
+				model.PreciseDuration(msg.inc.DetectedAt.Sub(msg.inc.StartedAt))), false)
 			a.screen = screenBoard
 		}
 		a.board.Select(msg.inc.Number)

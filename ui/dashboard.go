@@ -152,7 +152,7 @@ func (d *Dashboard) lines() []string {
 	head(fmt.Sprintf("Repeat incidents (same service and cause within %d days)", int(model.RepeatWindow/(24*time.Hour))))
 	switch {
 	case m.RepeatRate.OK:
-		add(fmt.Sprintf("  %d of %d incidents (%.1f%%)", m.Repeats, m.Total, m.RepeatRate.Value))
+		add(fmt.Sprintf("  %d of %d incidents (%s)", m.Repeats, m.Total, pct(m.RepeatRate.Value)))
 	case m.Total > 0:
 		add("  " + s.Muted.Render("no data: no incident in this period has an RCA cause category yet"))
 	default:
@@ -200,7 +200,7 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 		if unit == "min" {
 			val = s.Bold.Render(Pad(minutes(st.Value), 12))
 		} else {
-			val = s.Bold.Render(Pad(fmt.Sprintf("%.1f%%", st.Value), 12))
+			val = s.Bold.Render(Pad(pct(st.Value), 12))
 		}
 	}
 	line := "  " + Pad(name, 9) + val + " "
@@ -209,7 +209,7 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 		rest += fmt.Sprintf(", over %d", st.N)
 	}
 	if change.OK {
-		rest += fmt.Sprintf(" · %+.1f%% vs the period before", change.Value)
+		rest += fmt.Sprintf(" · %+.1f%% vs the period before", math.Round(change.Value*10)/10)
 		if trend != "" {
 			rest += ", " + string(trend)
 		}
@@ -217,18 +217,19 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 	return line + s.Muted.Render(Fit(rest, max(0, d.width-24)))
 }
 
-// minutes writes a figure in minutes as a duration: "12m 18s", "2h 22m".
+// pct writes a percentage to a tenth, halves rounded up as the report
+// rounds them (6.25 is 6.3%, where %.1f would write 6.2).
+func pct(v float64) string { return fmt.Sprintf("%.1f%%", math.Round(v*10)/10) }
+
+// minutes writes a mean time as the report does (its figure is rounded to
+// a tenth of a minute first): "4.5 min" under an hour, "12h 46m", "1d 15h"
+// beyond.
 func minutes(v float64) string {
-	dur := time.Duration(math.Round(v * float64(time.Minute)))
-	switch {
-	case dur < time.Minute:
-		return fmt.Sprintf("%ds", int(dur/time.Second))
-	case dur < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(dur/time.Minute), int(dur%time.Minute/time.Second))
-	case dur < 48*time.Hour:
-		return fmt.Sprintf("%dh %02dm", int(dur/time.Hour), int(dur%time.Hour/time.Minute))
+	v = math.Round(v*10) / 10
+	if v < 60 {
+		return fmt.Sprintf("%.1f min", v)
 	}
-	return fmt.Sprintf("%dd %02dh", int(dur/(24*time.Hour)), int(dur%(24*time.Hour)/time.Hour))
+	return model.HumanDuration(time.Duration(v * float64(time.Minute)))
 }
 
 // breaches is the breach table: a column per milestone (by the short
@@ -299,7 +300,7 @@ func (d *Dashboard) causes(m *model.Metrics) []string {
 	var out []string
 	for _, c := range m.TopCauses {
 		bar := strings.Repeat("█", int(math.Round(c.Percent/100*float64(barW))))
-		out = append(out, fmt.Sprintf("  %s %4d %6.1f%%  %s", Pad(c.Label, 26), c.Count, c.Percent, s.Accent.Render(bar)))
+		out = append(out, fmt.Sprintf("  %s %4d %7s  %s", Pad(c.Label, 26), c.Count, pct(c.Percent), s.Accent.Render(bar)))
 	}
 	return out
 }

@@ -22,7 +22,7 @@ func TestDashboardSaysNoData(t *testing.T) {
 	assert.Contains(t, v, "No incidents in this period")
 	assert.Contains(t, v, "no data")
 	assert.NotContains(t, v, "NaN")
-	assert.NotContains(t, v, "0m 00s")
+	assert.NotContains(t, v, "0.0 min")
 	assert.NotContains(t, v, "0.0%")
 	h.key("esc")
 	assert.Equal(t, screenBoard, h.app.screen)
@@ -76,11 +76,11 @@ func TestDashboardFigures(t *testing.T) {
 	v := h.view()
 	assert.Contains(t, v, "2 incidents")
 	assert.Contains(t, v, "1 resolved · 1 still open")
-	assert.Contains(t, v, "MTTD     10m 00s")
-	assert.Contains(t, v, "MTTA     10m 00s")
-	assert.Contains(t, v, "MTTR     1h 00m")
+	assert.Contains(t, v, "MTTD     10.0 min")
+	assert.Contains(t, v, "MTTA     10.0 min")
+	assert.Contains(t, v, "MTTR     1h 0m")
 	assert.Contains(t, v, "Resolved 50.0%")
-	assert.Contains(t, v, "MTTM     1h 00m", "resolving marks it mitigated then")
+	assert.Contains(t, v, "MTTM     1h 0m", "resolving marks it mitigated then")
 	assert.Contains(t, v, "  P2           1     0     0     0", "P2 detection target 5m: 10m breaches it")
 	assert.Contains(t, v, "1 of 2 incidents breached at least one milestone")
 
@@ -129,4 +129,14 @@ func TestDashboardBreachTableFitsNarrowScreens(t *testing.T) {
 	h.key("m")
 	v := h.view()
 	assert.Regexp(t, `DET +ACK +MIT +RES +PM +PIR +DOC +ACT +REV`, v)
+}
+
+// TestDashboardFormatsAsTheReport: the dashboard writes figures as
+// `warroom report` does, so the two never seem to disagree.
+func TestDashboardFormatsAsTheReport(t *testing.T) {
+	assert.Equal(t, "6.3%", pct(6.25), "1 of 16: halves round up")
+	assert.Equal(t, "68.8%", pct(68.75))
+	assert.Equal(t, "12h 46m", minutes(765.97), "766.0 min, as the report rounds it")
+	assert.Equal(t, "4.5 min", minutes(4.46))
+	assert.Equal(t, "1d 15h", minutes(39*60+44))
 }

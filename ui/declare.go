@@ -321,7 +321,7 @@ func (f *DeclareForm) View() string {
 	var b strings.Builder
 	if f.drill != nil {
 		b.WriteString(s.Drill.Render("DRILL") + " " + s.Section.Render(Fit(fmt.Sprintf("Declare the incident of drill #%d, %s", f.drill.ID, f.drill.Scenario.Title), max(0, f.width-6))) + "\n")
-		b.WriteString(s.Muted.Render(Fit(fmt.Sprintf("  started %s ago: detection is measured from then to this declaration", HumanSpan(f.env.now.Sub(f.drill.StartedAt))), f.width)) + "\n")
+		b.WriteString(s.Muted.Render(Fit(fmt.Sprintf("  started %s ago: detection is measured from then to this declaration", model.PreciseDuration(f.env.now.Sub(f.drill.StartedAt))), f.width)) + "\n")
 	} else {
 		b.WriteString(s.Section.Render("Declare an incident") + "\n")
 	}

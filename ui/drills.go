@@ -309,7 +309,7 @@ func scoreLines(s Styles, sc model.DrillScore, w int) []string {
 	for _, r := range sc.Rows {
 		measured, verdict := "—", s.Muted.Render("not yet")
 		if r.Reached {
-			measured = HumanSpan(r.Measured)
+			measured = model.PreciseDuration(r.Measured)
 		}
 		switch {
 		case r.Met:
@@ -322,19 +322,6 @@ func scoreLines(s Styles, sc model.DrillScore, w int) []string {
 		out = append(out, "  "+Pad(r.Name, 24)+PadLeft(measured, 9)+"  "+Pad("< "+Span(r.Target), 7)+" "+verdict)
 	}
 	return out
-}
-
-// HumanSpan writes a measured time to the second: "42s", "3m 10s",
-// "1h 02m".
-func HumanSpan(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
-	}
-	return fmt.Sprintf("%dh %02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
 // ShortHelp is the footer's key list.

@@ -514,9 +514,9 @@ func (s *IncidentScreen) drillLine(w int) string {
 		name := shortScoreName(r.Name)
 		switch {
 		case r.Met:
-			text += fmt.Sprintf(" · %s %s ✓", name, HumanSpan(r.Measured))
+			text += fmt.Sprintf(" · %s %s ✓", name, model.PreciseDuration(r.Measured))
 		case r.Reached:
-			text += fmt.Sprintf(" · %s %s ✗", name, HumanSpan(r.Measured))
+			text += fmt.Sprintf(" · %s %s ✗", name, model.PreciseDuration(r.Measured))
 		case r.Missed:
 			text += fmt.Sprintf(" · %s ✗ over %s", name, Span(r.Target))
 		case r.CalledOff:
