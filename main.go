@@ -167,8 +167,10 @@ usage:
   warroom [--db PATH] [--as NAME]          open the console
   warroom declare --title TEXT [--severity P1|P2|P3|P4|auto] [--services a,b]
                   [--customers-pct N] [--impact critical|important|other]
-                  [--reason TEXT] [--detected-at RFC3339]
-                                           declare an incident; prints its key
+                  [--reason TEXT] [--detected-at RFC3339] [--started-at RFC3339]
+                  [--drill ID] [--json]
+                                           declare an incident; prints its key (--drill:
+                                           the incident of an armed drill)
   warroom list [--json]                    open and resolved incidents, most urgent first
   warroom show KEY [--json]                one incident: clocks, checklist, roles, timeline
   warroom draft KEY --template NAME        a communication template filled from the incident
