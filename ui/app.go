@@ -767,7 +767,14 @@ func (a *App) tooSmall() string {
 func (a *App) header() string {
 	s := a.env.styles
 	open, resolved, breached := a.board.Counts()
-	left := s.Title.Render("WARROOM") + " " + s.Muted.Render(fmt.Sprintf("%d open · %d resolved", open, resolved))
+	openText := fmt.Sprintf("%d open", open)
+	if n := a.board.drills; n > 0 {
+		openText += fmt.Sprintf(" (%d drill)", n) // as warroom status says it
+		if n > 1 {
+			openText = fmt.Sprintf("%d open (%d drills)", open, n)
+		}
+	}
+	left := s.Title.Render("WARROOM") + " " + s.Muted.Render(fmt.Sprintf("%s · %d resolved", openText, resolved))
 	if breached > 0 {
 		left += " " + s.State[model.StateBreached].Render(fmt.Sprintf("· %d breached", breached))
 	}

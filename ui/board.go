@@ -23,6 +23,7 @@ type Board struct {
 	height   int // rows available for the list
 	cols     boardCols
 	counts   [3]int // open, resolved, breached
+	drills   int    // of the open, how many are drills'
 	overdue  map[int64]int
 	armed    []model.Drill // drills started whose incident is not declared yet
 	body     int           // the body's height, before the drill lines
@@ -116,8 +117,11 @@ func (b *Board) Counts() (open, resolved, breached int) {
 }
 
 func (b *Board) count() {
-	b.counts = [3]int{}
+	b.counts, b.drills = [3]int{}, 0
 	for _, inc := range b.incs {
+		if inc.Status == model.StatusOpen && inc.IsDrill() {
+			b.drills++
+		}
 		if inc.Status == model.StatusOpen {
 			b.counts[0]++
 		} else {

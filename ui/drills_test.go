@@ -301,6 +301,7 @@ func TestDeclaredDrillIsSelected(t *testing.T) {
 	h.key("ctrl+s")
 	require.Equal(t, screenBoard, h.app.screen)
 	assert.Contains(t, h.view(), "▶ INC-0002 P1 DRILL")
+	assert.Contains(t, h.view(), "WARROOM 2 open (1 drill) · 0 resolved")
 }
 
 // TestDrillScreenKeepsItsSelection: a drill started by another console
