@@ -504,12 +504,41 @@ func declareDrill(g globals, ref string, o drillOverrides, now time.Time, asJSON
 func runDrillShow(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill show", &g, stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
+	return onDrill(g, fs, args, "show", func(c drillCall) error {
+		d, inc, err := deliverAndReload(c.ctx, c.st, c.d, c.at)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, d.Doc(inc, c.at))
+		}
+		printDrill(stdout, d, inc, c.at)
+		return nil
+	})
+}
+
+// drillCall is what onDrill hands a drill command: the globals as its
+// flags left them, the clock, the open store and playbooks, the drill.
+type drillCall struct {
+	ctx     context.Context
+	g       globals
+	at      time.Time
+	st      *store.Store
+	content playbooks.Content
+	d       model.Drill
+}
+
+// onDrill is the part of drill show, aar and stop that is the same: fs
+// (with the command's own flags) parsed with the hidden clock, the one
+// argument naming a drill, the store and the playbooks opened, the drill
+// loaded; fn does the rest, within 30 seconds.
+func onDrill(g globals, fs *flag.FlagSet, args []string, name string, fn func(c drillCall) error) error {
 	now := clockFlag(fs)
 	pos, err := parseFlags(fs, &g, args)
 	if err != nil {
 		return err
 	}
-	ref, err := oneRef(pos, "show")
+	ref, err := oneRef(pos, name)
 	if err != nil {
 		return err
 	}
@@ -517,7 +546,7 @@ func runDrillShow(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, _, err := openContent(g)
+	st, content, err := openContent(g)
 	if err != nil {
 		return err
 	}
@@ -528,15 +557,7 @@ func runDrillShow(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	d, inc, err := deliverAndReload(ctx, st, d, at)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeJSON(stdout, d.Doc(inc, at))
-	}
-	printDrill(stdout, d, inc, at)
-	return nil
+	return fn(drillCall{ctx: ctx, g: g, at: at, st: st, content: content, d: d})
 }
 
 // printDrill writes a drill for people: the scenario, T0 and the state,
@@ -598,103 +619,60 @@ func printDrill(w io.Writer, d model.Drill, inc *model.Incident, now time.Time) 
 func runDrillAAR(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill aar", &g, stderr)
 	output := fs.String("output", "", "write to this file (mode 0600) and print its path, instead of to stdout")
-	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
-	if err != nil {
-		return err
-	}
-	ref, err := oneRef(pos, "aar")
-	if err != nil {
-		return err
-	}
-	at, err := now()
-	if err != nil {
-		return err
-	}
-	st, content, err := openContent(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	tmpl, ok := playbooks.FindTemplate(content.Templates, playbooks.TemplateAAR)
-	if !ok { // the loader keeps the built-in names: not reached
-		return fmt.Errorf("no %s template", playbooks.TemplateAAR)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := loadDrillRef(ctx, st, ref)
-	if err != nil {
-		return err
-	}
-	if d.Incident == 0 {
-		if d.CalledOff() {
-			return usageError{fmt.Sprintf("drill %d was called off before its incident was declared: there is nothing to review", d.ID)}
+	return onDrill(g, fs, args, "aar", func(c drillCall) error {
+		tmpl, ok := playbooks.FindTemplate(c.content.Templates, playbooks.TemplateAAR)
+		if !ok { // the loader keeps the built-in names: not reached
+			return fmt.Errorf("no %s template", playbooks.TemplateAAR)
 		}
-		return usageError{fmt.Sprintf("drill %d has no incident yet: declare it first (warroom drill declare %d)", d.ID, d.ID)}
-	}
-	d, inc, err := deliverAndReload(ctx, st, d, at)
-	if err != nil {
-		return err
-	}
-	items, err := st.ActionItems(ctx, inc.Number)
-	if err != nil {
-		return err
-	}
-	data := model.NewTemplateData(inc, content.Catalog, at, time.Local).
-		WithDrill(d, model.ScoreDrill(d, inc, at), at, time.Local).
-		WithActionItems(items, at, time.Local)
-	text, err := tmpl.Fill(data)
-	if err != nil {
-		return err
-	}
-	if *output == "" || *output == "-" {
-		_, err = io.WriteString(stdout, text)
-		return err
-	}
-	if err := writeFileAtomic(*output, []byte(text)); err != nil {
-		return fmt.Errorf("drill aar %d: %w", d.ID, err)
-	}
-	fmt.Fprintln(stdout, *output)
-	return nil
+		d, at := c.d, c.at
+		if d.Incident == 0 {
+			if d.CalledOff() {
+				return usageError{fmt.Sprintf("drill %d was called off before its incident was declared: there is nothing to review", d.ID)}
+			}
+			return usageError{fmt.Sprintf("drill %d has no incident yet: declare it first (warroom drill declare %d)", d.ID, d.ID)}
+		}
+		d, inc, err := deliverAndReload(c.ctx, c.st, d, at)
+		if err != nil {
+			return err
+		}
+		items, err := c.st.ActionItems(c.ctx, inc.Number)
+		if err != nil {
+			return err
+		}
+		data := model.NewTemplateData(inc, c.content.Catalog, at, time.Local).
+			WithDrill(d, model.ScoreDrill(d, inc, at), at, time.Local).
+			WithActionItems(items, at, time.Local)
+		text, err := tmpl.Fill(data)
+		if err != nil {
+			return err
+		}
+		if *output == "" || *output == "-" {
+			_, err = io.WriteString(stdout, text)
+			return err
+		}
+		if err := writeFileAtomic(*output, []byte(text)); err != nil {
+			return fmt.Errorf("drill aar %d: %w", d.ID, err)
+		}
+		fmt.Fprintln(stdout, *output)
+		return nil
+	})
 }
 
 func runDrillStop(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill stop", &g, stderr)
 	reason := fs.String("reason", "", "why it is called off (recorded)")
-	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
-	if err != nil {
-		return err
-	}
-	ref, err := oneRef(pos, "stop")
-	if err != nil {
-		return err
-	}
-	at, err := now()
-	if err != nil {
-		return err
-	}
-	st, _, err := openContent(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := loadDrillRef(ctx, st, ref)
-	if err != nil {
-		return err
-	}
-	if err := st.EndDrill(ctx, d.ID, *reason, actor(g), at); err != nil {
-		return err
-	}
-	d, err = st.Drill(ctx, d.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "drill %d called off: %s\n", d.ID, ui.Sanitize(d.EndReason))
-	if d.Incident != 0 {
-		fmt.Fprintf(stdout, "%s is closed with it, unresolved (reopen it to go on)\n", model.FormatKey(d.Incident))
-	}
-	return nil
+	return onDrill(g, fs, args, "stop", func(c drillCall) error {
+		if err := c.st.EndDrill(c.ctx, c.d.ID, *reason, actor(c.g), c.at); err != nil {
+			return err
+		}
+		d, err := c.st.Drill(c.ctx, c.d.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "drill %d called off: %s\n", d.ID, ui.Sanitize(d.EndReason))
+		if d.Incident != 0 {
+			fmt.Fprintf(stdout, "%s is closed with it, unresolved (reopen it to go on)\n", model.FormatKey(d.Incident))
+		}
+		return nil
+	})
 }
