@@ -199,14 +199,7 @@ func TestAARFromTheDrillScreen(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	withDrills(t, h)
 	ctx := context.Background()
-	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
-	require.True(t, ok)
-	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
-	require.NoError(t, err)
-	inc, ev, err := model.Declare(d.Declaration(t0, "carol"), h.cat)
-	require.NoError(t, err)
-	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0)
-	require.NoError(t, err)
+	declaredDrill(t, h, "registry-failure", t0.Add(-time.Minute), t0)
 
 	h.key("D")
 	h.app.drillScr.cursor = len(h.app.env.cfg.Scenarios)
@@ -242,15 +235,7 @@ func TestAARFromTheDrillScreen(t *testing.T) {
 func TestDrillMessagesSayDrill(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	withDrills(t, h)
-	ctx := context.Background()
-	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
-	require.True(t, ok)
-	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
-	require.NoError(t, err)
-	inc, ev, err := model.Declare(d.Declaration(t0, "carol"), h.cat)
-	require.NoError(t, err)
-	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0)
-	require.NoError(t, err)
+	declaredDrill(t, h, "registry-failure", t0.Add(-time.Minute), t0)
 	h.run(h.app.reloadBoard())
 
 	openNewDraft(t, h, "customer-initial-alert")
@@ -338,14 +323,7 @@ func TestAARBegunBeforeTheEndIsNotExported(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	withDrills(t, h)
 	ctx := context.Background()
-	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, "registry-failure")
-	require.True(t, ok)
-	d, err := h.st.StartDrill(ctx, sc, "carol", t0.Add(-time.Minute))
-	require.NoError(t, err)
-	inc, ev, err := model.Declare(d.Declaration(t0.Add(-30*time.Second), "carol"), h.cat)
-	require.NoError(t, err)
-	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, t0.Add(-30*time.Second))
-	require.NoError(t, err)
+	declaredDrill(t, h, "registry-failure", t0.Add(-time.Minute), t0.Add(-30*time.Second))
 
 	h.key("D")
 	h.key("G")
@@ -361,7 +339,7 @@ func TestAARBegunBeforeTheEndIsNotExported(t *testing.T) {
 			return inc.Resolve(t0.Add(5*time.Minute), "carol", "", "drill")
 		},
 	} {
-		_, err = h.st.Apply(ctx, 1, act)
+		_, err := h.st.Apply(ctx, 1, act)
 		require.NoError(t, err)
 	}
 	h.run(h.app.reloadBoard())
@@ -376,4 +354,22 @@ func TestAARBegunBeforeTheEndIsNotExported(t *testing.T) {
 	h.key("a")
 	require.Equal(t, screenEditor, h.app.screen)
 	assert.NotEqual(t, early, h.app.editor.draft.ID, "a new draft with the final score")
+}
+
+// declaredDrill starts a scenario's drill at start and declares its
+// incident at declared, as carol, straight through the store.
+func declaredDrill(t *testing.T, h *harness, name string, start, declared time.Time) model.Drill {
+	t.Helper()
+	ctx := context.Background()
+	sc, ok := playbooks.FindScenario(h.app.env.cfg.Scenarios, name)
+	require.True(t, ok, name)
+	d, err := h.st.StartDrill(ctx, sc, "carol", start)
+	require.NoError(t, err)
+	inc, ev, err := model.Declare(d.Declaration(declared, "carol"), h.cat)
+	require.NoError(t, err)
+	_, err = h.st.DeclareDrill(ctx, d.ID, inc, ev, declared)
+	require.NoError(t, err)
+	d, err = h.st.Drill(ctx, d.ID)
+	require.NoError(t, err)
+	return d
 }
