@@ -231,25 +231,19 @@ func seconds(d time.Duration) *float64 {
 func runDrillList(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill list", &g, stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
-	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
+	pos, at, err := drillArgs(&g, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usageError{fmt.Sprintf("drill list takes no arguments (got %q)", pos[0])}
 	}
-	at, err := now()
-	if err != nil {
-		return err
-	}
-	st, content, err := openContent(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	return withDrillStore(g, at, func(c drillCall) error { return listDrills(c, *asJSON, stdout) })
+}
+
+// listDrills prints the scenarios, then the drills started, newest first.
+func listDrills(c drillCall, asJSON bool, stdout io.Writer) error {
+	ctx, st, content, at := c.ctx, c.st, c.content, c.at
 	drills, err := st.Drills(ctx)
 	if err != nil {
 		return err
@@ -262,7 +256,7 @@ func runDrillList(g globals, args []string, stdout, stderr io.Writer) error {
 		}
 		docs = append(docs, d.Doc(inc, at))
 	}
-	if *asJSON {
+	if asJSON {
 		out := struct {
 			Scenarios []scenarioDoc    `json:"scenarios"`
 			Drills    []model.DrillDoc `json:"drills"`
@@ -302,34 +296,27 @@ func runDrillList(g globals, args []string, stdout, stderr io.Writer) error {
 
 func runDrillStart(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill start", &g, stderr)
-	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
+	pos, at, err := drillArgs(&g, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return usageError{"drill start takes one scenario: warroom drill start registry-failure (warroom drill list shows them)"}
 	}
-	at, err := now()
-	if err != nil {
-		return err
-	}
-	st, content, err := openContent(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sc, ok := playbooks.FindScenario(content.Drills, pos[0])
+	return withDrillStore(g, at, func(c drillCall) error { return startDrill(c, pos[0], stdout) })
+}
+
+// startDrill starts the scenario named name and says what comes next.
+func startDrill(c drillCall, name string, stdout io.Writer) error {
+	sc, ok := playbooks.FindScenario(c.content.Drills, name)
 	if !ok {
-		names := make([]string, len(content.Drills))
-		for i, sc := range content.Drills {
+		names := make([]string, len(c.content.Drills))
+		for i, sc := range c.content.Drills {
 			names[i] = sc.Name
 		}
-		return usageError{fmt.Sprintf("unknown scenario %q (want one of %s)", pos[0], strings.Join(names, ", "))}
+		return usageError{fmt.Sprintf("unknown scenario %q (want one of %s)", name, strings.Join(names, ", "))}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := st.StartDrill(ctx, sc, actor(g), at)
+	d, err := c.st.StartDrill(c.ctx, sc, actor(c.g), c.at)
 	if err != nil {
 		return err
 	}
@@ -421,16 +408,11 @@ func runDrillDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("drill declare", &g, stderr)
 	overrides := registerDrillDeclareFlags(fs)
 	asJSON := fs.Bool("json", false, "print the incident as JSON instead of its key")
-	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
+	pos, at, err := drillArgs(&g, fs, args)
 	if err != nil {
 		return err
 	}
 	ref, err := oneRef(pos, "declare")
-	if err != nil {
-		return err
-	}
-	at, err := now()
 	if err != nil {
 		return err
 	}
@@ -441,18 +423,20 @@ func runDrillDeclare(g globals, args []string, stdout, stderr io.Writer) error {
 // now, from its scenario (the snapshot the drill started with) and the
 // team's overrides; it prints the key, or the incident as JSON.
 func declareDrill(g globals, ref string, o drillOverrides, now time.Time, asJSON bool, stdout io.Writer) error {
-	st, content, err := openContent(g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	d, err := loadDrillRef(ctx, st, ref)
-	if err != nil {
-		return err
-	}
-	decl := d.Declaration(now, actor(g))
+	return withDrillStore(g, now, func(c drillCall) error {
+		if err := c.load(ref); err != nil {
+			return err
+		}
+		return declareLoaded(c, o, asJSON, stdout)
+	})
+}
+
+// declareLoaded declares the incident of the drill c holds, detected at
+// c.at, and prints it.
+func declareLoaded(c drillCall, o drillOverrides, asJSON bool, stdout io.Writer) error {
+	st, content, ctx, d, now := c.st, c.content, c.ctx, c.d, c.at
+	var err error
+	decl := d.Declaration(now, actor(c.g))
 	if o.title != nil {
 		if strings.TrimSpace(*o.title) == "" {
 			return usageError{"--title is empty: say what is broken, or leave it out for the scenario's"}
@@ -517,8 +501,9 @@ func runDrillShow(g globals, args []string, stdout, stderr io.Writer) error {
 	})
 }
 
-// drillCall is what onDrill hands a drill command: the globals as its
-// flags left them, the clock, the open store and playbooks, the drill.
+// drillCall is what a drill command works with: the globals as its flags
+// left them, the instant it runs at, the open store and playbooks, a
+// context that ends 30 seconds on, and the drill once loaded (load).
 type drillCall struct {
 	ctx     context.Context
 	g       globals
@@ -528,24 +513,27 @@ type drillCall struct {
 	d       model.Drill
 }
 
-// onDrill is the part of drill show, aar and stop that is the same: fs
-// (with the command's own flags) parsed with the hidden clock, the one
-// argument naming a drill, the store and the playbooks opened, the drill
-// loaded; fn does the rest, within 30 seconds.
-func onDrill(g globals, fs *flag.FlagSet, args []string, name string, fn func(c drillCall) error) error {
+// load loads the drill ref names, an id or an incident's key.
+func (c *drillCall) load(ref string) (err error) {
+	c.d, err = loadDrillRef(c.ctx, c.st, ref)
+	return err
+}
+
+// drillArgs parses a drill command's flags, fs's own and the hidden
+// clock: its arguments and the instant it runs at.
+func drillArgs(g *globals, fs *flag.FlagSet, args []string) ([]string, time.Time, error) {
 	now := clockFlag(fs)
-	pos, err := parseFlags(fs, &g, args)
+	pos, err := parseFlags(fs, g, args)
 	if err != nil {
-		return err
-	}
-	ref, err := oneRef(pos, name)
-	if err != nil {
-		return err
+		return nil, time.Time{}, err
 	}
 	at, err := now()
-	if err != nil {
-		return err
-	}
+	return pos, at, err
+}
+
+// withDrillStore opens the store and the playbooks for a drill command
+// running at at, and runs fn within 30 seconds.
+func withDrillStore(g globals, at time.Time, fn func(c drillCall) error) error {
 	st, content, err := openContent(g)
 	if err != nil {
 		return err
@@ -553,11 +541,27 @@ func onDrill(g globals, fs *flag.FlagSet, args []string, name string, fn func(c 
 	defer st.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	d, err := loadDrillRef(ctx, st, ref)
+	return fn(drillCall{ctx: ctx, g: g, at: at, st: st, content: content})
+}
+
+// onDrill is drill show, aar and stop's start: fs parsed, the one
+// argument naming a drill, the store opened and the drill loaded; fn does
+// the rest.
+func onDrill(g globals, fs *flag.FlagSet, args []string, name string, fn func(c drillCall) error) error {
+	pos, at, err := drillArgs(&g, fs, args)
 	if err != nil {
 		return err
 	}
-	return fn(drillCall{ctx: ctx, g: g, at: at, st: st, content: content, d: d})
+	ref, err := oneRef(pos, name)
+	if err != nil {
+		return err
+	}
+	return withDrillStore(g, at, func(c drillCall) error {
+		if err := c.load(ref); err != nil {
+			return err
+		}
+		return fn(c)
+	})
 }
 
 // printDrill writes a drill for people: the scenario, T0 and the state,
