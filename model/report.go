@@ -182,8 +182,10 @@ func ReportDefinitions() map[string]string {
 	}
 }
 
-// round1 rounds to one decimal.
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
+// Round1 rounds a figure to one decimal, halves away from zero (6.25 is
+// 6.3), as the report writes every figure; the dashboard writes them so
+// too.
+func Round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // NewReport lays out m as the seed's dashboard documents.
 func NewReport(m Metrics) Report {
@@ -210,7 +212,7 @@ func NewReport(m Metrics) Report {
 			rep.Unavailable[path] = why
 			return nil
 		}
-		v := round1(s.Value)
+		v := Round1(s.Value)
 		return &v
 	}
 	const noIncident = "no incident in the period"
@@ -282,7 +284,7 @@ func NewReport(m Metrics) Report {
 	rep.Trend.RepeatPercent = stat("trend_analysis.repeat_incidents", m.RepeatRate, noCause)
 
 	for _, c := range m.TopCauses {
-		rep.TopCauses = append(rep.TopCauses, CauseFigure{Cause: c.Label, Count: c.Count, Percentage: round1(c.Percent)})
+		rep.TopCauses = append(rep.TopCauses, CauseFigure{Cause: c.Label, Count: c.Count, Percentage: Round1(c.Percent)})
 	}
 	if len(rep.TopCauses) == 0 {
 		rep.Unavailable["top_causes"] = missing("no incident in the period has a root cause category yet")

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,20 @@ type Dashboard struct {
 	offset   int
 	width    int
 	height   int
+	// the lines as last built, and what they were built from: View runs
+	// on every message, the figures change only with a load
+	cache []string
+	built dashKey
+}
+
+// dashKey is what the dashboard's lines depend on. The hour is there for
+// the overdue items' "late" times.
+type dashKey struct {
+	metrics  *model.Metrics
+	err      string
+	width    int
+	severity model.Severity
+	hour     time.Time
 }
 
 // dashboardPeriod is the period the dashboard opens with: a month is what
@@ -44,8 +59,7 @@ func (d *Dashboard) SetSize(l Layout) {
 
 // Filter is the filter the dashboard shows, as of now.
 func (d *Dashboard) Filter() model.MetricsFilter {
-	p := model.Periods[d.period]
-	return model.MetricsFilter{Since: p.Since(d.env.now, d.env.loc), Until: d.env.now, Severity: d.severity}
+	return model.Periods[d.period].Filter(d.env.now, d.env.loc, d.severity)
 }
 
 // Load asks the store for the figures of the current filter.
@@ -115,15 +129,25 @@ func (d *Dashboard) View() string {
 	title := s.Section.Render("Metrics") + s.Muted.Render(" · "+model.Periods[d.period].Label()+" · "+sev+" · drills never count")
 	lines := d.lines()
 	end := min(len(lines), d.offset+d.height)
-	body := lines[min(d.offset, end):end]
+	body := slices.Clone(lines[min(d.offset, end):end]) // the last may change below: not in the cache
 	if more := len(lines) - end; more > 0 && len(body) > 0 {
 		body[len(body)-1] = s.Muted.Render(fmt.Sprintf("  ↓ %d more lines", more))
 	}
 	return title + "\n" + strings.Join(body, "\n")
 }
 
-// lines is the whole dashboard, one entry per screen line.
+// lines is the whole dashboard, one entry per screen line, built again
+// only when what it shows has changed.
 func (d *Dashboard) lines() []string {
+	k := dashKey{d.metrics, d.err, d.width, d.severity, d.env.now.Truncate(time.Hour)}
+	if d.cache == nil || k != d.built {
+		d.cache, d.built = d.build(), k
+	}
+	return d.cache
+}
+
+// build lays the whole dashboard out.
+func (d *Dashboard) build() []string {
 	s := d.env.styles
 	if d.err != "" {
 		return []string{s.Error.Render(Fit("loading the metrics: "+d.err, d.width))}
@@ -209,7 +233,7 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 		rest += fmt.Sprintf(", over %d", st.N)
 	}
 	if change.OK {
-		rest += fmt.Sprintf(" · %+.1f%% vs the period before", math.Round(change.Value*10)/10)
+		rest += fmt.Sprintf(" · %+.1f%% vs the period before", model.Round1(change.Value))
 		if trend != "" {
 			rest += ", " + string(trend)
 		}
@@ -219,13 +243,13 @@ func (d *Dashboard) row(name, desc string, st model.Stat, unit string, change mo
 
 // pct writes a percentage to a tenth, halves rounded up as the report
 // rounds them (6.25 is 6.3%, where %.1f would write 6.2).
-func pct(v float64) string { return fmt.Sprintf("%.1f%%", math.Round(v*10)/10) }
+func pct(v float64) string { return fmt.Sprintf("%.1f%%", model.Round1(v)) }
 
 // minutes writes a mean time as the report does (its figure is rounded to
 // a tenth of a minute first): "4.5 min" under an hour, "12h 46m", "1d 15h"
 // beyond.
 func minutes(v float64) string {
-	v = math.Round(v*10) / 10
+	v = model.Round1(v)
 	if v < 60 {
 		return fmt.Sprintf("%.1f min", v)
 	}
