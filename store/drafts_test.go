@@ -232,18 +232,7 @@ func TestDraftSizeLimit(t *testing.T) {
 // nothing is sorted.
 func TestDraftsQueryPlan(t *testing.T) {
 	s := openTest(t)
-	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+draftsOf, 1)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
-	text := strings.Join(plan, "\n")
+	text := queryPlan(t, s, draftsOf, 1)
 	assert.Contains(t, text, "USING INDEX drafts_incident (incident_id=?)", text)
 	assert.NotContains(t, text, "TEMP B-TREE", text)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -631,18 +630,7 @@ func TestBoard(t *testing.T) {
 // status index, so that closed incidents cost it nothing.
 func TestBoardQueryPlan(t *testing.T) {
 	s := openTest(t)
-	rows, err := s.db.Query("EXPLAIN QUERY PLAN " + boardQuery)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
-	text := strings.Join(plan, "\n")
+	text := queryPlan(t, s, boardQuery)
 	assert.Contains(t, text, "USING INDEX incidents_status", text)
 	assert.Regexp(t, `SEARCH c USING INDEX \S+ \(incident_id=\?\)`, text)
 	assert.Contains(t, text, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)", "the SLA snapshot by its id")

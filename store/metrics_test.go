@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -366,23 +365,6 @@ func TestMetricsQueryPlan(t *testing.T) {
 	check("after ANALYZE")
 }
 
-// queryPlan is EXPLAIN QUERY PLAN of query, one line per step.
-func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
-	t.Helper()
-	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+query, args...)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
-	return strings.Join(plan, "\n")
-}
-
 // TestUnpack: the packed texts of the queries read back exactly, odd
 // service ids included, and malformed ones are errors.
 func TestUnpack(t *testing.T) {
@@ -486,18 +468,7 @@ func TestOverdueItems(t *testing.T) {
 // their partial index, in its order, so finished ones cost it nothing.
 func TestOverdueItemsQueryPlan(t *testing.T) {
 	s := openTest(t)
-	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+overdueItemsQuery, 0)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
-	text := strings.Join(plan, "\n")
+	text := queryPlan(t, s, overdueItemsQuery, 0)
 	assert.Contains(t, text, "USING INDEX action_items_unfinished (due_at<?)", text)
 	assert.NotRegexp(t, `SCAN (a|action_items)\b`, text)
 }

@@ -688,18 +688,7 @@ func TestOverdueActionItems(t *testing.T) {
 // their partial index, so finished ones cost it nothing.
 func TestOverdueQueryPlan(t *testing.T) {
 	s := openTest(t)
-	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+overdueQuery, 0)
-	require.NoError(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
-		plan = append(plan, detail)
-	}
-	require.NoError(t, rows.Err())
-	text := strings.Join(plan, "\n")
+	text := queryPlan(t, s, overdueQuery, 0)
 	assert.Contains(t, text, "USING INDEX action_items_unfinished (due_at<?)", text)
 	assert.NotRegexp(t, `SCAN (a|action_items|i|incidents)\b`, text)
 }
